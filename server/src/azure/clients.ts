@@ -1,0 +1,71 @@
+/**
+ * Builds the real Azure SDK credential and clients for a connection. One credential per sync, warmed once, shared by
+ * every client; one keep-alive agent that trusts the cloud's extra CA (if any) on top of the public roots.
+ */
+import * as https from 'node:https';
+import * as tls from 'node:tls';
+import { promises as fs } from 'node:fs';
+import { ClientCertificateCredential, ClientSecretCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/core-auth';
+import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
+import { ResourceManagementClient } from '@azure/arm-resources';
+import { AuthorizationManagementClient } from '@azure/arm-authorization';
+import type { ResolvedCloud } from './clouds';
+import { explainDiscoveryFailure } from './discovery';
+
+export interface CredentialMaterial { secret?: string; certificatePem?: string }
+
+export interface RetrySettings { maxRetries: number; retryDelayInMs: number; maxRetryDelayInMs: number }
+export const DEFAULT_RETRY: RetrySettings = { maxRetries: 3, retryDelayInMs: 800, maxRetryDelayInMs: 30_000 };
+
+/** What a sync needs from Azure. The real factory below; tests use it too, pointed at the emulator. */
+export interface AzureSession {
+  readonly cloud: ResolvedCloud;
+  readonly credential: TokenCredential;
+  subscriptions(): SubscriptionClient;
+  resources(subscriptionId: string): ResourceManagementClient;
+  authorization(subscriptionId: string): AuthorizationManagementClient;
+  /** Why sign-in discovery failed (unknown tenant, unreachable host, untrusted certificate), as an error to map. */
+  explainSignInFailure(tenantId: string): Promise<Error>;
+}
+
+export interface AzureSessionFactory {
+  create(cloud: ResolvedCloud, tenantId: string, clientId: string, material: CredentialMaterial): Promise<AzureSession>;
+}
+
+export class CredentialMissingError extends Error {}
+
+export class SdkSessionFactory implements AzureSessionFactory {
+  constructor(private readonly retry: RetrySettings = DEFAULT_RETRY) {}
+
+  async create(cloud: ResolvedCloud, tenantId: string, clientId: string, material: CredentialMaterial): Promise<AzureSession> {
+    const ca = cloud.caFile ? await readCa(cloud.caFile) : undefined;
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 16, ...(ca ? { ca: [...tls.rootCertificates, ca] } : {}) });
+    const credOptions = { authorityHost: cloud.authorityHost, disableInstanceDiscovery: cloud.name === 'Custom', agent };
+    let credential: TokenCredential;
+    if (material.certificatePem) {
+      credential = new ClientCertificateCredential(tenantId, clientId, { certificate: material.certificatePem }, credOptions);
+    } else if (material.secret) {
+      credential = new ClientSecretCredential(tenantId, clientId, material.secret, credOptions);
+    } else {
+      throw new CredentialMissingError('no credential');
+    }
+    const options = { endpoint: cloud.armEndpoint, credentialScopes: [cloud.armScope], agent, retryOptions: this.retry };
+    return {
+      cloud,
+      credential,
+      subscriptions: () => new SubscriptionClient(credential, options),
+      resources: (s) => new ResourceManagementClient(credential, s, options),
+      authorization: (s) => new AuthorizationManagementClient(credential, s, options),
+      explainSignInFailure: (t) => explainDiscoveryFailure(cloud.authorityHost, t, agent),
+    };
+  }
+}
+
+async function readCa(file: string): Promise<string> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (e) {
+    throw new Error(`The CA file ${file} configured for this cloud cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+  }
+}

@@ -1,0 +1,48 @@
+/** Plain-text rendering of CLI results. Colour only on a TTY. */
+import type { ConnectionSummary, ControlCoverage, ControlEvidenceSummary, EvidenceRowView, RunSummary } from '../protocol';
+
+const tty = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: number) => (s: string) => (tty ? `\u001b[${code}m${s}\u001b[0m` : s);
+export const bold = paint(1), red = paint(31), green = paint(32), yellow = paint(33), dim = paint(2);
+
+export function runLine(r: RunSummary): string {
+  const c = r.counts;
+  if (r.status === 'succeeded') {
+    return `${green('succeeded')}  ${c.subscriptions} subscriptions, ${c.resourceGroups} resource groups, ${c.roleAssignments} role assignments, ` +
+      `${c.roleDefinitions} role definitions; ${c.evidence} evidence rows (${c.newEvidence} new)`;
+  }
+  return `${r.status === 'cancelled' ? yellow(r.status) : red(r.status)}  ${r.error ?? ''}`;
+}
+
+export function connectionBlock(c: ConnectionSummary): string {
+  const last = c.recentRuns[0];
+  const lines = [
+    `${bold(c.name)}  ${dim(c.id)}`,
+    `  status       ${c.status}${c.statusDetail ? ` — ${c.statusDetail}` : ''}`,
+    `  tenant       ${c.tenantId}   client ${c.clientId}   cloud ${c.cloud.name === 'Custom' ? c.cloud.armEndpoint : c.cloud.name}`,
+    `  last sync    ${c.lastSyncAt ?? 'never'}`,
+    `  subscriptions ${c.subscriptions.length}: ${c.subscriptions.map((s) => s.name).join(', ') || '-'}`,
+  ];
+  if (last) lines.push(`  last run     ${runLine(last)}`);
+  return lines.join('\n');
+}
+
+export function evidenceTable(summary: ControlEvidenceSummary[], coverage: ControlCoverage[]): string {
+  const lines = [bold('Evidence by control')];
+  for (const cov of coverage) {
+    const s = summary.find((x) => x.control === cov.control);
+    const rows = s?.types.reduce((n, t) => n + t.count, 0) ?? 0;
+    const failing = s?.types.reduce((n, t) => n + t.failing, 0) ?? 0;
+    const state = cov.state === 'covered' ? green(cov.state) : cov.state === 'failing' ? red(cov.state) : cov.state === 'none' ? dim(cov.state) : yellow(cov.state);
+    lines.push(`  ${cov.control.padEnd(6)} ${cov.title.padEnd(56)} ${String(rows).padStart(5)} rows  ${String(failing).padStart(3)} failing  ${state} ${cov.percent}%`);
+  }
+  return lines.join('\n');
+}
+
+export function findingsBlock(findings: EvidenceRowView[], max = 15): string {
+  if (!findings.length) return bold('Findings') + '\n  none';
+  const lines = [bold(`Findings (${findings.length})`)];
+  for (const f of findings.slice(0, max)) lines.push(`  ${red('fail')}  ${f.controls.join(',').padEnd(17)} ${f.reason ?? f.label}`);
+  if (findings.length > max) lines.push(dim(`  ... and ${findings.length - max} more (rampart status --json)`));
+  return lines.join('\n');
+}

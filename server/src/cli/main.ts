@@ -1,0 +1,118 @@
+/**
+ * `rampart`: the same core as the daemon, headless, for terminals and CI pipelines.
+ * Exit codes: 0 ok, 1 the operation failed, 2 usage.
+ */
+import * as path from 'node:path';
+import { SdkSessionFactory } from '../azure/clients';
+import type { CloudConfig, CloudName, NewConnection, RunSummary, SyncProgress } from '../protocol';
+import { DEFAULT_SECRET_ENV, EnvironmentCredentialSource } from '../core/credentials';
+import { redactingLogger } from '../core/logger';
+import { RampartService } from '../core/service';
+import { Store } from '../store/store';
+import { systemClock } from '../util/clock';
+import { redact } from '../util/redact';
+import { VERSION } from '../version';
+import { type CliValues, USAGE, UsageError, parse } from './args';
+import { connectionBlock, evidenceTable, findingsBlock, runLine } from './format';
+import { defaultStoreDir } from './paths';
+
+async function main(argv: string[]): Promise<number> {
+  const { command, values } = parse(argv);
+  if (values.version) { console.log(VERSION); return 0; }
+  if (values.help || !command) { console.log(USAGE); return command || values.help ? 0 : 2; }
+  if (!['connect', 'sync', 'status'].includes(command)) throw new UsageError(`Unknown command '${command}'.`);
+
+  const verbose = !!process.env.RAMPART_VERBOSE;
+  const log = redactingLogger((level, line) => { if (verbose || level !== 'info') process.stderr.write(`[${level}] ${line}\n`); });
+  const store = await Store.open(values.store ?? defaultStoreDir(), { onWarning: (m) => log.warn(m) });
+  const service = new RampartService({
+    store, clock: systemClock, sessions: new SdkSessionFactory(), credentials: new EnvironmentCredentialSource(), log,
+  });
+  await service.start();
+
+  switch (command) {
+    case 'connect': return connect(service, values);
+    case 'sync': return report(await service.sync(values.connection, { onProgress: progressPrinter() }), service);
+    default: return status(service, values);
+  }
+}
+
+async function connect(service: RampartService, v: CliValues): Promise<number> {
+  const missing = (['name', 'tenant', 'client-id'] as const).filter((k) => !v[k]);
+  if (missing.length) throw new UsageError(`connect needs ${missing.map((m) => '--' + m).join(', ')}.`);
+  if (v['client-secret-env'] && v.certificate) throw new UsageError('Give either --client-secret-env or --certificate, not both.');
+  const input: NewConnection = {
+    name: v.name!, description: v.description, tenantId: v.tenant!, clientId: v['client-id']!,
+    credentialKind: v.certificate ? 'certificate' : 'secret',
+    secretEnv: v.certificate ? undefined : v['client-secret-env'] ?? DEFAULT_SECRET_ENV,
+    certificateFile: v.certificate ? path.resolve(v.certificate) : undefined,
+    subscriptions: v.subscription ?? [], cloud: cloudFrom(v),
+  };
+  const conn = await service.connect(input);
+  console.log(`Connected '${conn.name}' (${conn.id}).`);
+  if (v['no-sync']) return 0;
+  return report(await service.sync(conn.id, { onProgress: progressPrinter() }), service);
+}
+
+function cloudFrom(v: CliValues): CloudConfig {
+  if (v['authority-host'] || v['arm-endpoint']) {
+    if (v.cloud && v.cloud !== 'Custom') throw new UsageError('--cloud cannot be combined with --authority-host/--arm-endpoint.');
+    return { name: 'Custom', authorityHost: v['authority-host'], armEndpoint: v['arm-endpoint'], caFile: absolute(v['ca-file']) };
+  }
+  const name = (v.cloud ?? 'AzureCloud') as CloudName;
+  if (!['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud'].includes(name)) {
+    throw new UsageError(`Unknown cloud '${v.cloud}': use AzureCloud, AzureUSGovernment, AzureChinaCloud, or --authority-host and --arm-endpoint.`);
+  }
+  return { name, caFile: absolute(v['ca-file']) };
+}
+
+function absolute(file: string | undefined): string | undefined {
+  return file ? path.resolve(file) : undefined;
+}
+
+function report(runs: RunSummary[], service: RampartService): number {
+  if (!runs.length) { console.log('No connections to sync: run rampart connect first.'); return 1; }
+  for (const r of runs) console.log(`${service.connection(r.connectionId).name}: ${runLine(r)}`);
+  return runs.every((r) => r.status === 'succeeded') ? 0 : 1;
+}
+
+function status(service: RampartService, v: CliValues): number {
+  const connections = service.listConnections();
+  if (v.json) {
+    console.log(JSON.stringify({
+      store: service.store.file, connections, coverage: service.coverage(), evidence: service.evidenceSummary(), findings: service.findings(),
+    }, null, 2));
+    return 0;
+  }
+  console.log(`Store: ${service.store.file}`);
+  if (!connections.length) { console.log('No connections yet: run rampart connect.'); return 0; }
+  for (const c of connections) console.log(connectionBlock(c) + '\n');
+  console.log(evidenceTable(service.evidenceSummary(), service.coverage()));
+  console.log('\n' + findingsBlock(service.findings()));
+  return 0;
+}
+
+function progressPrinter(): (p: SyncProgress) => void {
+  const tty = process.stderr.isTTY;
+  let last = '';
+  return (p) => {
+    const line = `${p.connectionName}: ${p.message}${p.total > 1 ? ` (${p.done}/${p.total})` : ''}`;
+    if (line === last) return;
+    last = line;
+    process.stderr.write(tty ? `\r\u001b[K${line}` + (p.done === p.total && p.total > 1 ? '\n' : '') : line + '\n');
+  };
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`rampart: ${e.message}\n\n${USAGE}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`rampart: ${redact((e as Error).message ?? String(e))}\n`);
+    if (process.env.RAMPART_VERBOSE) process.stderr.write(redact(String((e as Error).stack)) + '\n');
+    process.exitCode = 1;
+  },
+);

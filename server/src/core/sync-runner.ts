@@ -1,0 +1,128 @@
+/**
+ * One sync of one connection: record the run, read Azure, then commit inventory, evidence, run and audit in a single
+ * store write. A failure or cancellation commits only the failed run and its audit row: earlier evidence is kept.
+ */
+import type { RunSummary, SyncProgress } from '../protocol';
+import { resolveCloud } from '../azure/clouds';
+import type { AzureSessionFactory } from '../azure/clients';
+import { CREDENTIAL_ERRORS, SyncError, toSyncError } from '../azure/errors';
+import { mergeEvidence, observe } from '../evidence/evidence';
+import { collect } from '../sync/collect';
+import type { ConnectionRecord, Inventory, RunRecord } from '../store/schema';
+import type { Store } from '../store/store';
+import type { Clock } from '../util/clock';
+import { newId } from '../util/ids';
+import { appendAudit } from './audit';
+import { toRunSummary } from './connections';
+import { type CredentialSource, missingCredentialMessage } from './credentials';
+import type { Logger } from './logger';
+
+export interface SyncDeps {
+  store: Store;
+  clock: Clock;
+  sessions: AzureSessionFactory;
+  credentials: CredentialSource;
+  log: Logger;
+  /** Requests in flight per connection. */
+  concurrency: number;
+}
+
+export interface SyncOptions {
+  abortSignal?: AbortSignal;
+  onProgress?(p: SyncProgress): void;
+}
+
+const EMPTY_COUNTS = { subscriptions: 0, resourceGroups: 0, roleAssignments: 0, roleDefinitions: 0, evidence: 0, newEvidence: 0 };
+
+export async function runSync(deps: SyncDeps, connectionId: string, options: SyncOptions = {}): Promise<RunSummary> {
+  const { store, clock, log } = deps;
+  const conn = store.data.connections.find((c) => c.id === connectionId);
+  if (!conn) throw new Error(`No connection with id ${connectionId}.`);
+  const run: RunRecord = { id: newId('run'), connectionId, startedAt: clock.now().toISOString(), status: 'running', counts: { ...EMPTY_COUNTS } };
+  await store.update((d) => { d.runs.push(run); });
+  log.info(`sync ${run.id} of '${conn.name}' started`);
+  const abortSignal = options.abortSignal ?? new AbortController().signal;
+  const progress = (message: string, done: number, total: number) =>
+    options.onProgress?.({ runId: run.id, connectionId, connectionName: conn.name, message, done, total });
+
+  let inventory: Inventory;
+  try {
+    inventory = await read(deps, conn, abortSignal, progress);
+  } catch (e) {
+    const err = abortSignal.aborted ? new SyncError('cancelled', 'The sync was cancelled.') : toSyncError(e, errorContext(conn));
+    return fail(deps, conn, run, err);
+  }
+
+  const at = clock.now().toISOString();
+  const observations = observe(inventory);
+  await store.update((d) => {
+    const mine = <T extends { connectionId: string }>(rows: T[]) => rows.filter((r) => r.connectionId !== connectionId);
+    d.inventory.subscriptions = mine(d.inventory.subscriptions).concat(inventory.subscriptions);
+    d.inventory.resourceGroups = mine(d.inventory.resourceGroups).concat(inventory.resourceGroups);
+    d.inventory.roleAssignments = mine(d.inventory.roleAssignments).concat(inventory.roleAssignments);
+    d.inventory.roleDefinitions = mine(d.inventory.roleDefinitions).concat(inventory.roleDefinitions);
+    const merged = mergeEvidence(d.evidence, observations, { connectionId, tenantId: conn.tenantId, runId: run.id, at });
+    const r = d.runs.find((x) => x.id === run.id)!;
+    Object.assign(r, {
+      status: 'succeeded', endedAt: at,
+      counts: {
+        subscriptions: inventory.subscriptions.length, resourceGroups: inventory.resourceGroups.length,
+        roleAssignments: inventory.roleAssignments.length, roleDefinitions: inventory.roleDefinitions.length,
+        evidence: merged.rows, newEvidence: merged.added,
+      },
+    });
+    const c = d.connections.find((x) => x.id === connectionId)!;
+    Object.assign(c, { status: 'active', statusDetail: undefined, lastSyncAt: at });
+    appendAudit(d, clock.now(), 'sync', connectionId, { runId: run.id, ...r.counts });
+    Object.assign(run, r);
+  });
+  log.info(`sync ${run.id} of '${conn.name}' succeeded: ${JSON.stringify(run.counts)}`);
+  return toRunSummary(run);
+}
+
+async function read(deps: SyncDeps, conn: ConnectionRecord, abortSignal: AbortSignal, progress: (m: string, d: number, t: number) => void): Promise<Inventory> {
+  const cloud = resolveCloud(conn.cloud);
+  const material = await deps.credentials.get(conn);
+  if (!material) throw new SyncError('missing-credential', missingCredentialMessage(conn));
+  const session = await deps.sessions.create(cloud, conn.tenantId, conn.clientId, material);
+  return collect({
+    session, connectionId: conn.id, tenantId: conn.tenantId, subscriptions: conn.subscriptions,
+    errors: { ...errorContext(conn), host: new URL(cloud.armEndpoint).host }, abortSignal,
+    concurrency: deps.concurrency, progress,
+  });
+}
+
+function errorContext(conn: ConnectionRecord) {
+  return { connectionName: conn.name, clientId: conn.clientId, tenantId: conn.tenantId };
+}
+
+async function fail(deps: SyncDeps, conn: ConnectionRecord, run: RunRecord, err: SyncError): Promise<RunSummary> {
+  const at = deps.clock.now();
+  const status = err.code === 'cancelled' ? 'cancelled' : 'failed';
+  await deps.store.update((d) => {
+    const r = d.runs.find((x) => x.id === run.id)!;
+    Object.assign(r, { status, endedAt: at.toISOString(), error: err.message, errorCode: err.code });
+    const c = d.connections.find((x) => x.id === conn.id)!;
+    if (status === 'failed') {
+      c.status = CREDENTIAL_ERRORS.has(err.code) ? 'needs-credentials' : 'error';
+      c.statusDetail = err.message;
+    }
+    appendAudit(d, at, 'sync-failure', conn.id, { runId: run.id, code: err.code, message: err.message });
+    Object.assign(run, r);
+  });
+  (status === 'cancelled' ? deps.log.info : deps.log.error)(`sync ${run.id} of '${conn.name}' ${status}: ${err.message}`);
+  return toRunSummary(run);
+}
+
+/** Runs left 'running' by a daemon that stopped mid-sync are failed at the next start. */
+export async function failInterruptedRuns(store: Store, clock: Clock): Promise<number> {
+  const stale = store.data.runs.filter((r) => r.status === 'running');
+  if (!stale.length) return 0;
+  await store.update((d) => {
+    for (const r of d.runs) {
+      if (r.status !== 'running') continue;
+      Object.assign(r, { status: 'failed', endedAt: clock.now().toISOString(), errorCode: 'interrupted', error: 'The sync was interrupted: Rampart stopped before it finished. Nothing from it was saved.' });
+    }
+  });
+  return stale.length;
+}

@@ -1,0 +1,102 @@
+/**
+ * Evidence from a sync's inventory: one typed row per observation, mapped to its controls, with a fingerprint over
+ * the canonical form of type, subject and data. Merging keeps history: an unchanged observation only moves
+ * lastSeenAt; a changed one adds a row; rows no longer observed stay as they were.
+ */
+import type { EvidenceStatus } from '../protocol';
+import type { EvidenceRecord, Inventory, RoleAssignmentRecord, RoleDefinitionRecord } from '../store/schema';
+import { canonicalJson, sha256 } from '../util/canonical';
+import { newId } from '../util/ids';
+import { evidenceType } from './controls';
+
+export interface Observation {
+  type: string;
+  subject: string;
+  subscriptionId?: string;
+  status: EvidenceStatus;
+  reason?: string;
+  data: Record<string, unknown>;
+}
+
+/** Roles that can grant access to others or change anything: holding them at subscription scope is a finding. */
+const PRIVILEGED_ROLES = new Set(['owner', 'user access administrator', 'role based access control administrator']);
+
+export function observe(inv: Inventory): Observation[] {
+  const defs = new Map(inv.roleDefinitions.map((d) => [d.id.toLowerCase(), d]));
+  const out: Observation[] = [];
+  for (const ra of inv.roleAssignments) out.push(judgeAssignment(ra, defs.get(ra.roleDefinitionId.toLowerCase())));
+  for (const rg of inv.resourceGroups) {
+    out.push({
+      type: 'resource-group', subject: rg.id, subscriptionId: rg.subscriptionId, status: 'pass',
+      data: { name: rg.name, location: rg.location, tags: rg.tags },
+    });
+  }
+  return out;
+}
+
+function judgeAssignment(ra: RoleAssignmentRecord, def: RoleDefinitionRecord | undefined): Observation {
+  const data = { principalId: ra.principalId, principalType: ra.principalType, roleName: ra.roleName, roleDefinitionId: ra.roleDefinitionId, scope: ra.scope };
+  const base = { type: 'role-assignment', subject: ra.id, subscriptionId: ra.subscriptionId, data };
+  const atSubscriptionOrAbove = !/\/resourcegroups\//i.test(ra.scope);
+  const wildcard = def?.roleType === 'CustomRole' && def.actions.some((a) => a.trim() === '*');
+  if (PRIVILEGED_ROLES.has(ra.roleName.toLowerCase()) && atSubscriptionOrAbove) {
+    return { ...base, status: 'fail', reason: `${ra.principalType} ${ra.principalId} holds ${ra.roleName} at ${ra.scope}: it can grant access to anyone.` };
+  }
+  if (wildcard) return { ...base, status: 'fail', reason: `Custom role '${ra.roleName}' grants every action ('*').` };
+  if (ra.principalType === 'ForeignGroup' && !/reader/i.test(ra.roleName)) {
+    return { ...base, status: 'fail', reason: `A group from another tenant holds ${ra.roleName} at ${ra.scope}.` };
+  }
+  if (!def) return { ...base, status: 'unknown', reason: `Role definition ${ra.roleDefinitionId} could not be read.` };
+  return { ...base, status: 'pass' };
+}
+
+export function fingerprint(o: Pick<Observation, 'type' | 'subject' | 'data'>): string {
+  return sha256(canonicalJson({ type: o.type, subject: o.subject.toLowerCase(), data: o.data }));
+}
+
+export interface MergeResult { rows: number; added: number }
+
+/** Merges observations into `rows` (the store's evidence array) in place. */
+export function mergeEvidence(
+  rows: EvidenceRecord[], observations: Observation[],
+  owner: { connectionId: string; tenantId: string; runId: string; at: string },
+): MergeResult {
+  const byFingerprint = new Map<string, EvidenceRecord>();
+  for (const r of rows) if (r.connectionId === owner.connectionId) byFingerprint.set(r.fingerprint, r);
+  let added = 0;
+  for (const o of observations) {
+    const fp = fingerprint(o);
+    const existing = byFingerprint.get(fp);
+    if (existing) {
+      existing.lastSeenAt = owner.at;
+      existing.status = o.status;
+      existing.reason = o.reason;
+      continue;
+    }
+    const row: EvidenceRecord = {
+      id: newId('ev'), connectionId: owner.connectionId, tenantId: owner.tenantId, subscriptionId: o.subscriptionId,
+      type: o.type, subject: o.subject, observedAt: owner.at, lastSeenAt: owner.at, status: o.status, reason: o.reason,
+      controls: evidenceType(o.type)?.controls ?? [], data: o.data, fingerprint: fp, runId: owner.runId,
+    };
+    rows.push(row);
+    byFingerprint.set(fp, row);
+    added++;
+  }
+  return { rows: observations.length, added };
+}
+
+/** One line describing a row, for trees and tables. */
+export function evidenceLabel(r: EvidenceRecord): string {
+  const d = r.data as Record<string, unknown>;
+  if (r.type === 'role-assignment') return `${d.roleName} → ${d.principalType} ${String(d.principalId).slice(0, 8)} at ${shortScope(String(d.scope))}`;
+  if (r.type === 'resource-group') return `${d.name} (${d.location})`;
+  return r.subject;
+}
+
+function shortScope(scope: string): string {
+  const rg = /\/resourceGroups\/([^/]+)/i.exec(scope);
+  if (rg) return `rg ${rg[1]}`;
+  const sub = /^\/subscriptions\/([^/]+)$/i.exec(scope);
+  if (sub) return `subscription ${sub[1].slice(0, 8)}`;
+  return scope;
+}

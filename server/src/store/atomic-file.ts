@@ -1,0 +1,89 @@
+/**
+ * A lowdb adapter that never leaves a half-written store: each write goes to a temporary file (mode 0600), is
+ * flushed to disk, then renamed over the store. The previous good version is kept as `<file>.bak`, and a file that
+ * does not parse is moved aside (never overwritten) and the backup used instead.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Adapter } from 'lowdb';
+
+export class StoreCorruptError extends Error {}
+
+export interface AtomicJsonFileEvents { onRecovered?(message: string): void }
+
+export class AtomicJsonFile<T> implements Adapter<T> {
+  constructor(readonly file: string, private readonly events: AtomicJsonFileEvents = {}) {}
+
+  async read(): Promise<T | null> {
+    const main = await readJson<T>(this.file);
+    if (main.ok) return main.value;
+    if (main.missing) {
+      const bak = await readJson<T>(this.file + '.bak');
+      return bak.ok ? bak.value : null;
+    }
+    const bak = await readJson<T>(this.file + '.bak');
+    if (!bak.ok) {
+      throw new StoreCorruptError(
+        `The Rampart store ${this.file} is not valid JSON (${main.error}) and no usable backup exists. ` +
+          'The file was left untouched: repair or move it, then start Rampart again.');
+    }
+    const aside = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    await fs.rename(this.file, aside);
+    this.events.onRecovered?.(
+      `The Rampart store ${this.file} was not valid JSON (${main.error}); it was moved to ${aside} ` +
+        `and the last good copy (${this.file}.bak) is used instead.`);
+    return bak.value;
+  }
+
+  async write(data: T): Promise<void> {
+    const dir = path.dirname(this.file);
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
+    const handle = await fs.open(tmp, 'w', 0o600);
+    try {
+      await handle.writeFile(JSON.stringify(data, null, 1));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await fs.copyFile(this.file, this.file + '.bak');
+      await fs.chmod(this.file + '.bak', 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    try {
+      await fs.rename(tmp, this.file);
+    } catch (e) {
+      await fs.rm(tmp, { force: true });
+      throw e;
+    }
+    await syncDir(dir);
+  }
+}
+
+type ReadResult<T> = { ok: true; value: T } | { ok: false; missing: boolean; error: string };
+
+async function readJson<T>(file: string): Promise<ReadResult<T>> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { ok: false, missing: true, error: 'missing' };
+    throw e;
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) as T };
+  } catch (e) {
+    return { ok: false, missing: false, error: text.trim() === '' ? 'the file is empty' : (e as Error).message };
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  // Makes the rename itself durable; not supported on every platform, where it is harmless to skip.
+  try {
+    const h = await fs.open(dir, 'r');
+    try { await h.sync(); } finally { await h.close(); }
+  } catch { /* best effort */ }
+}

@@ -1,0 +1,34 @@
+/**
+ * Schema migrations, oldest first. Each takes the data at version `from` and returns it at `from + 1`.
+ * A store written by a newer Rampart is refused rather than rewritten, so downgrading never loses data.
+ */
+import { SCHEMA_VERSION, StoreData, emptyStore } from './schema';
+
+export class StoreVersionError extends Error {}
+
+interface Migration { from: number; migrate(data: Record<string, unknown>): Record<string, unknown> }
+
+const migrations: Migration[] = [
+  // Version 0 is a file without schemaVersion: fill in what is missing from an empty store.
+  { from: 0, migrate: (d) => ({ ...emptyStore(), ...d, schemaVersion: 1 }) },
+];
+
+export function migrate(raw: unknown, file: string): StoreData {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new StoreVersionError(`The Rampart store ${file} does not hold a JSON object.`);
+  }
+  let data = raw as Record<string, unknown>;
+  let version = typeof data.schemaVersion === 'number' ? data.schemaVersion : 0;
+  if (version > SCHEMA_VERSION) {
+    throw new StoreVersionError(
+      `The Rampart store ${file} has schema version ${version}, newer than this Rampart understands (${SCHEMA_VERSION}). ` +
+        'Update Rampart; the file was left untouched.');
+  }
+  while (version < SCHEMA_VERSION) {
+    const step = migrations.find((m) => m.from === version);
+    if (!step) throw new StoreVersionError(`No migration from store schema version ${version}.`);
+    data = step.migrate(data);
+    version += 1;
+  }
+  return data as unknown as StoreData;
+}

@@ -1,0 +1,68 @@
+/**
+ * The Rampart store: one lowdb JSON file (`rampart.json`, mode 0600) under the store folder. Reads see the data in
+ * memory; every change goes through `update`, which serializes writers and commits all of its changes in one atomic
+ * file write, or none of them (the in-memory copy is reloaded when the write fails).
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { Low } from 'lowdb';
+import { AtomicJsonFile } from './atomic-file';
+import { migrate } from './migrations';
+import { StoreData, emptyStore } from './schema';
+
+export const STORE_FILE = 'rampart.json';
+
+export interface StoreOptions { onWarning?(message: string): void }
+
+export class Store {
+  private constructor(private readonly db: Low<StoreData>, readonly dir: string, readonly file: string) {}
+  private queue: Promise<unknown> = Promise.resolve();
+
+  static async open(dir: string, options: StoreOptions = {}): Promise<Store> {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    const file = path.join(dir, STORE_FILE);
+    const adapter = new AtomicJsonFile<StoreData>(file, { onRecovered: options.onWarning });
+    const db = new Low<StoreData>(adapter, emptyStore());
+    const store = new Store(db, dir, file);
+    await store.load();
+    return store;
+  }
+
+  /** The current data. Treat it as read-only: change it through `update`. */
+  get data(): StoreData {
+    return this.db.data;
+  }
+
+  /**
+   * Applies `change` and writes the store once. Calls run one at a time in the order made. If `change` throws or
+   * the write fails, the store on disk is unchanged and memory is reloaded from it.
+   */
+  update<T>(change: (data: StoreData) => T): Promise<T> {
+    const run = this.queue.then(async () => {
+      let result: T;
+      try {
+        result = change(this.db.data);
+        await this.db.write();
+      } catch (e) {
+        await this.load();
+        throw e;
+      }
+      return result;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Re-reads the file, e.g. after another process wrote it. */
+  async reload(): Promise<void> {
+    await this.queue;
+    await this.load();
+  }
+
+  private async load(): Promise<void> {
+    await this.db.read();
+    const before = (this.db.data as { schemaVersion?: number } | null)?.schemaVersion;
+    this.db.data = migrate(this.db.data ?? emptyStore(), this.file);
+    if (before !== this.db.data.schemaVersion) await this.db.write();
+  }
+}

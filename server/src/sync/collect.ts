@@ -1,0 +1,133 @@
+/**
+ * Reads one connection's posture through the real SDK clients into inventory records. Nothing here writes the
+ * store: the caller commits the whole result at once.
+ */
+import type { AzureSession } from '../azure/clients';
+import { SyncError, toSyncError, type ErrorContext } from '../azure/errors';
+import type { Inventory, RoleDefinitionRecord } from '../store/schema';
+import { Pool } from './pool';
+
+export interface CollectContext {
+  session: AzureSession;
+  connectionId: string;
+  tenantId: string;
+  /** Subscription ids to read; empty for every subscription the principal can see. */
+  subscriptions: string[];
+  errors: ErrorContext;
+  abortSignal: AbortSignal;
+  concurrency: number;
+  progress(message: string, done: number, total: number): void;
+}
+
+export async function collect(ctx: CollectContext): Promise<Inventory> {
+  const inv: Inventory = { subscriptions: [], resourceGroups: [], roleAssignments: [], roleDefinitions: [] };
+  const owned = { connectionId: ctx.connectionId, tenantId: ctx.tenantId };
+  const { abortSignal } = ctx;
+  const step = async <T>(what: string, subscriptionId: string | undefined, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      if (abortSignal.aborted) throw new SyncError('cancelled', 'The sync was cancelled.');
+      throw toSyncError(e, { ...ctx.errors, subscriptionId, step: what });
+    }
+  };
+
+  ctx.progress('signing in', 0, 1);
+  await step('a token', undefined, async () => {
+    try {
+      // ARM clients ask with enableCae, which identity caches apart: warm that cache, or the first call signs in again.
+      return await ctx.session.credential.getToken(ctx.session.cloud.armScope, { abortSignal, enableCae: true });
+    } catch (e) {
+      if (!/endpoints_resolution_error/.test(String((e as Error)?.message))) throw e;
+      throw await ctx.session.explainSignInFailure(ctx.tenantId);
+    }
+  });
+
+  ctx.progress('listing subscriptions', 0, 1);
+  const subs = await step('subscriptions', undefined, async () => {
+    const client = ctx.session.subscriptions();
+    if (ctx.subscriptions.length === 0) return all(client.subscriptions.list({ abortSignal }));
+    return Promise.all(ctx.subscriptions.map((id) => client.subscriptions.get(id, { abortSignal })));
+  });
+  for (const s of subs) {
+    if (!s.subscriptionId) continue;
+    inv.subscriptions.push({ ...owned, id: s.id ?? `/subscriptions/${s.subscriptionId}`, subscriptionId: s.subscriptionId, name: s.displayName ?? s.subscriptionId, state: s.state ?? 'Unknown' });
+  }
+
+  const active = inv.subscriptions.filter((s) => s.state !== 'Disabled' && s.state !== 'Deleted');
+  const total = active.length * 3;
+  let done = 0;
+  const tick = (what: string) => { done++; ctx.progress(what, done, total); };
+  const pool = new Pool(ctx.concurrency);
+  const tasks: Promise<void>[] = [];
+  for (const sub of active) {
+    const s = sub.subscriptionId;
+    tasks.push(pool.run(async () => {
+      const groups = await step('resource groups', s, () => all(ctx.session.resources(s).resourceGroups.list({ abortSignal })));
+      for (const g of groups) {
+        inv.resourceGroups.push({ ...owned, id: g.id ?? '', subscriptionId: s, name: g.name ?? '', location: g.location, tags: g.tags ?? {} });
+      }
+      tick(`${sub.name}: resource groups`);
+    }));
+    tasks.push(pool.run(async () => {
+      const defs = await step('role definitions', s, () => all(ctx.session.authorization(s).roleDefinitions.list(`/subscriptions/${s}`, { abortSignal })));
+      for (const d of defs) inv.roleDefinitions.push(toDefinition(d, s, owned));
+      tick(`${sub.name}: role definitions`);
+    }));
+    tasks.push(pool.run(async () => {
+      const assignments = await step('role assignments', s, () => all(ctx.session.authorization(s).roleAssignments.listForSubscription({ abortSignal })));
+      for (const a of assignments) {
+        inv.roleAssignments.push({
+          ...owned, id: a.id ?? '', subscriptionId: s, principalId: a.principalId ?? '', principalType: a.principalType ?? 'Unknown',
+          roleDefinitionId: a.roleDefinitionId ?? '', roleName: '', scope: a.scope ?? `/subscriptions/${s}`, description: a.description ?? undefined,
+        });
+      }
+      tick(`${sub.name}: role assignments`);
+    }));
+  }
+  const settled = await Promise.allSettled(tasks);
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && r.reason instanceof SyncError)
+    ?? settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
+
+  resolveRoleNames(inv);
+  return inv;
+}
+
+/**
+ * Role names come from the definitions read at each subscription; the assignment only carries the definition id.
+ * Of the ~900 built-in definitions per subscription only those some assignment uses are kept, with every custom one.
+ */
+function resolveRoleNames(inv: Inventory): void {
+  const byGuid = new Map<string, string>();
+  for (const d of inv.roleDefinitions) byGuid.set(d.name.toLowerCase(), d.roleName);
+  const used = new Set<string>();
+  for (const a of inv.roleAssignments) {
+    const guid = a.roleDefinitionId.split('/').pop()?.toLowerCase() ?? '';
+    a.roleName = byGuid.get(guid) ?? `unknown role ${guid}`;
+    used.add(a.roleDefinitionId.toLowerCase());
+  }
+  inv.roleDefinitions = inv.roleDefinitions.filter((d) => d.roleType === 'CustomRole' || used.has(d.id.toLowerCase()));
+}
+
+type Owned = { connectionId: string; tenantId: string };
+interface SdkRoleDefinition {
+  id?: string; name?: string; roleName?: string; roleType?: string; assignableScopes?: string[];
+  permissions?: { actions?: string[]; notActions?: string[]; dataActions?: string[]; notDataActions?: string[] }[];
+}
+
+function toDefinition(d: SdkRoleDefinition, subscriptionId: string, owned: Owned): RoleDefinitionRecord {
+  const perms = d.permissions ?? [];
+  const flat = (k: 'actions' | 'notActions' | 'dataActions' | 'notDataActions') => perms.flatMap((p) => p[k] ?? []);
+  return {
+    ...owned, id: d.id ?? '', subscriptionId, name: d.name ?? '', roleName: d.roleName ?? d.name ?? '', roleType: d.roleType ?? 'Unknown',
+    actions: flat('actions'), notActions: flat('notActions'), dataActions: flat('dataActions'), notDataActions: flat('notDataActions'),
+    assignableScopes: d.assignableScopes ?? [],
+  };
+}
+
+async function all<T>(iter: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iter) out.push(item);
+  return out;
+}
