@@ -1,0 +1,41 @@
+/**
+ * Small helpers shared by the ARM and Entra ID routes: app lookup, object ids, subscription access.
+ */
+import type { EmulatorState, RequestContext } from './http';
+import { stableGuid } from './http';
+import type { ScenarioApp, ScenarioSubscription } from './scenario';
+
+export function findApp(state: EmulatorState, clientId: string | undefined): ScenarioApp | undefined {
+  if (!clientId) return undefined;
+  const id = clientId.toLowerCase();
+  return state.scenario.apps.find((a) => a.clientId.toLowerCase() === id);
+}
+
+/** The app's service principal object id: the scenario's, or a stable one derived from the client id. */
+export function objectIdOf(app: ScenarioApp): string {
+  return app.objectId ?? stableGuid(`sp:${app.clientId.toLowerCase()}`);
+}
+
+export function findSubscription(state: EmulatorState, id: string): ScenarioSubscription | undefined {
+  const want = id.toLowerCase();
+  return state.scenario.subscriptions.find((s) => s.id.toLowerCase() === want);
+}
+
+/** Whether the app may read the subscription ("*" or absent `subscriptions` means all). */
+export function canRead(app: ScenarioApp | undefined, subscriptionId: string): boolean {
+  if (!app) return false;
+  const allowed = app.subscriptions;
+  if (allowed === undefined || allowed === '*') return true;
+  const want = subscriptionId.toLowerCase();
+  return allowed.some((s) => s === '*' || s.toLowerCase() === want);
+}
+
+/** ARM's AuthorizationFailed message, naming the caller's object id. */
+export function authorizationFailedMessage(ctx: RequestContext, action: string, scope: string): string {
+  const app = findApp(ctx.state, ctx.clientId);
+  const oid = app ? objectIdOf(app) : '00000000-0000-0000-0000-000000000000';
+  return (
+    `The client '${oid}' with object id '${oid}' does not have authorization to perform action '${action}' ` +
+    `over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`
+  );
+}

@@ -1,0 +1,101 @@
+/**
+ * The emulator's scenario format: one JSON file describes a tenant, its app registrations and its subscriptions.
+ * Documented for users in test/emulator/README.md. Everything optional has a default.
+ */
+export interface Scenario {
+  tenant: { id: string; displayName?: string; defaultDomain?: string };
+  apps: ScenarioApp[];
+  subscriptions: ScenarioSubscription[];
+  /** Custom role definitions visible at every subscription (built-in roles are always served). */
+  roleDefinitions?: ScenarioRoleDefinition[];
+  /** Items per page on every list route (nextLink paging); default 100. */
+  pageSize?: number;
+}
+
+export interface ScenarioApp {
+  clientId: string;
+  displayName?: string;
+  /** Object id of the app's service principal (used in role assignments). */
+  objectId?: string;
+  /** Accepted client secret. */
+  secret?: string;
+  /** ISO date after which the secret is rejected with AADSTS7000222. */
+  secretExpiresAt?: string;
+  /** PEM certificate whose key may sign client assertions (or a path relative to the scenario file). */
+  certificate?: string;
+  /** Subscription ids this app may read; "*" or absent means all. Others answer 403 AuthorizationFailed. */
+  subscriptions?: string[] | '*';
+}
+
+export interface ScenarioSubscription {
+  id: string;
+  displayName: string;
+  state?: 'Enabled' | 'Disabled' | 'Warned' | 'PastDue' | 'Deleted';
+  /** Subscription tags, served as `tags` on the subscription object. */
+  tags?: Record<string, string>;
+  resourceGroups?: { name: string; location: string; tags?: Record<string, string> }[];
+  roleAssignments?: ScenarioRoleAssignment[];
+}
+
+export interface ScenarioRoleAssignment {
+  /** GUID name of the assignment; generated deterministically when absent. */
+  name?: string;
+  principalId: string;
+  principalType?: 'User' | 'Group' | 'ServicePrincipal' | 'ForeignGroup' | 'Device';
+  /** Role name (built-in or from roleDefinitions) or role definition GUID. */
+  role: string;
+  /** Scope relative to the subscription: "" for the subscription, "resourceGroups/rg1" for a group. */
+  scope?: string;
+  description?: string;
+  /** ISO timestamp served as createdOn/updatedOn; default 2024-01-15T09:30:00Z. */
+  createdOn?: string;
+  /** Object id served as createdBy/updatedBy; default none (null). */
+  createdBy?: string;
+  /** ABAC condition served as properties.condition; default null. */
+  condition?: string;
+}
+
+export interface ScenarioRoleDefinition {
+  id: string;
+  roleName: string;
+  description?: string;
+  actions: string[];
+  notActions?: string[];
+  dataActions?: string[];
+  notDataActions?: string[];
+  assignableScopes: string[];
+}
+
+/** A fault injected on routes whose path matches `route` (a RegExp source, case-insensitive). */
+export interface Fault {
+  route: string;
+  /** Only requests carrying this method (default any). */
+  method?: string;
+  /** Apply to the Nth matching request onward (1-based, default 1) ... */
+  from?: number;
+  /** ... for this many requests (default unlimited). */
+  times?: number;
+  /** Answer this HTTP status with an ARM error body. */
+  status?: number;
+  /** Retry-After header value in seconds, with status. */
+  retryAfter?: number;
+  /** Added latency in milliseconds before answering (also without a status: a slow but correct answer). */
+  latencyMs?: number;
+  /** Destroy the socket without answering. */
+  drop?: boolean;
+  /** Answer 200 with a body that is not JSON. */
+  malformed?: boolean;
+  /** Answer 403 AuthorizationFailed, as ARM does for a principal without Reader. */
+  forbidden?: boolean;
+}
+
+/** One request the emulator saw, for tests to assert on. Secrets and assertions are never logged. */
+export interface RequestLogEntry {
+  at: number;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  status: number;
+  clientId?: string;
+  fault?: string;
+}
