@@ -1,0 +1,84 @@
+import { Connect, type ConnectionSummary, type NewConnection, type RunSummary } from '../../../server/src/protocol';
+import { customClouds } from '../config';
+import type { Credentials } from '../credentials';
+import type { Ctx } from '../ctx';
+import { ActionableError, errorMessage, isCancellation } from '../errors';
+import { countsSentence } from '../format';
+import { showError, showInfo } from '../notify';
+import type { SyncRunner } from '../sync';
+import { connectWizard, type ConnectRequest } from './connectWizard';
+import type { Command } from './manager';
+
+/** What `rampart.connect` returns to `executeCommand` callers (tests, automation). */
+export interface ConnectResult {
+  connection: ConnectionSummary;
+  runs: RunSummary[];
+}
+
+/**
+ * `rampart.connect`: the guided input (or, for automation, `{ connection, secret }` as the only argument), then
+ * Connect, the secret into SecretStorage under the new id, and a first sync whose result is reported.
+ */
+export class ConnectCommand implements Command {
+  readonly id = 'rampart.connect';
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly credentials: Credentials,
+    private readonly sync: SyncRunner,
+  ) {}
+
+  async execute(arg?: unknown): Promise<ConnectResult> {
+    const request = arg === undefined ? await this.prompt() : parseRequest(arg);
+    const c = request.connection;
+    const created = await this.ctx.request(Connect.type, c);
+    // Ids and endpoints only: the secret is never part of a log line.
+    this.ctx.log.info(`Created connection '${created.name}' (${created.id}): tenant ${c.tenantId}, client ${c.clientId}, cloud ${describeCloud(c)}`);
+    await this.credentials.store(created.id, created.credentialKind, request.secret);
+
+    let runs: RunSummary[];
+    try {
+      runs = await this.sync.run({ connectionId: created.id }, `Rampart: first sync of '${created.name}'`);
+    } catch (error) {
+      if (!isCancellation(error)) throw error;
+      showInfo(`Connected '${created.name}'. The first sync was cancelled: run 'Rampart: Sync Now' when ready.`);
+      return { connection: created, runs: [] };
+    }
+
+    const connections = await this.sync.connectionsById();
+    const connection = connections.get(created.id) ?? created;
+    const failed = runs.find((r) => r.status === 'failed');
+    if (failed) {
+      // Worded so it never reads as a success ("Connected '...'" means the first sync worked).
+      showError(`First sync of '${created.name}' failed: ${failed.error ?? 'see the log'}`, this.sync.actionsFor(failed, connection, true));
+    } else if (runs.some((r) => r.status === 'succeeded')) {
+      showInfo(`Connected '${created.name}': ${countsSentence(runs)}`);
+    }
+    return { connection, runs };
+  }
+
+  private async prompt(): Promise<ConnectRequest> {
+    const { clouds, invalid } = customClouds();
+    if (invalid > 0) this.ctx.log.warn(`Ignored ${invalid} entries of rampart.clouds: each needs a name, an https authorityHost and an https armEndpoint`);
+    let names: string[] = [];
+    try {
+      names = [...(await this.sync.connectionsById()).values()].map((c) => c.name);
+    } catch (error) {
+      this.ctx.log.debug(`Existing connection names unavailable: ${errorMessage(error)}`);
+    }
+    return connectWizard(names, clouds);
+  }
+}
+
+function parseRequest(arg: unknown): ConnectRequest {
+  const a = arg as Partial<ConnectRequest> | null;
+  const c = a?.connection as Partial<NewConnection> | undefined;
+  if (!c || typeof c.name !== 'string' || typeof c.tenantId !== 'string' || typeof c.clientId !== 'string' || !c.cloud || typeof a?.secret !== 'string') {
+    throw new ActionableError("rampart.connect expects { connection: NewConnection, secret: string } or no argument.");
+  }
+  return { connection: { ...c, credentialKind: c.credentialKind ?? 'secret' } as NewConnection, secret: a.secret };
+}
+
+function describeCloud(c: NewConnection): string {
+  return c.cloud.name === 'Custom' ? `Custom (${c.cloud.armEndpoint}${c.cloud.caFile ? `, CA ${c.cloud.caFile}` : ''})` : c.cloud.name;
+}

@@ -1,0 +1,225 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import type { CloudConfig, NewConnection } from '../../../server/src/protocol';
+import { isHttpsUrl, type NamedCloud } from '../config';
+import { MultiStepInput, type Step, type Validation } from './multiStepInput';
+
+/** What the connect flow collects. The secret travels separately from the connection: it goes to SecretStorage. */
+export interface ConnectRequest {
+  connection: NewConnection;
+  secret: string;
+}
+
+interface CloudItem extends vscode.QuickPickItem {
+  cloud?: CloudConfig;
+}
+
+interface State {
+  name: string;
+  description: string;
+  cloudItem?: CloudItem;
+  cloud?: CloudConfig;
+  authorityHost: string;
+  armEndpoint: string;
+  caFile: string;
+  tenantId: string;
+  clientId: string;
+  secret: string;
+  subscriptions: string;
+}
+
+const TITLE = 'Connect to Azure';
+const TOTAL = 7;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const GUID_PLACEHOLDER = '00000000-0000-0000-0000-000000000000';
+const CUSTOM_LABEL = 'Custom cloud...';
+
+/**
+ * The connect flow's prompts, in order. The real-editor test types into them in this order and presses Enter after
+ * each (for the cloud it types the cloud's label), so prompts, order and labels are a contract: change them together
+ * with test/e2e.
+ */
+export async function connectWizard(existingNames: string[], customClouds: NamedCloud[]): Promise<ConnectRequest> {
+  const taken = new Set(existingNames.map((n) => n.trim().toLowerCase()));
+  const s = await MultiStepInput.run<State>(nameStep(taken, customClouds), {
+    name: '', description: '', authorityHost: '', armEndpoint: '', caFile: '',
+    tenantId: '', clientId: '', secret: '', subscriptions: '',
+  });
+  const subscriptions = splitIds(s.subscriptions);
+  return {
+    connection: {
+      name: s.name.trim(),
+      description: s.description.trim() || undefined,
+      tenantId: s.tenantId.trim(),
+      clientId: s.clientId.trim(),
+      credentialKind: 'secret',
+      subscriptions: subscriptions.length ? subscriptions : undefined,
+      cloud: s.cloud!,
+    },
+    secret: s.secret,
+  };
+}
+
+function nameStep(taken: Set<string>, customClouds: NamedCloud[]): Step<State> {
+  return async (input, s) => {
+    s.name = await input.showInputBox({
+      title: TITLE, step: 1, totalSteps: TOTAL, value: s.name,
+      prompt: 'Name of the connection, e.g. Prod',
+      placeholder: 'Connection name',
+      validate: (v) => {
+        const name = v.trim();
+        if (!name) return 'Enter a name for this connection.';
+        if (name.length > 64) return 'Use at most 64 characters.';
+        if (taken.has(name.toLowerCase())) return warning(`A connection named '${name}' already exists; a different name tells them apart.`);
+        return undefined;
+      },
+    });
+    return descriptionStep(customClouds);
+  };
+}
+
+function descriptionStep(customClouds: NamedCloud[]): Step<State> {
+  return async (input, s) => {
+    s.description = await input.showInputBox({
+      title: TITLE, step: 2, totalSteps: TOTAL, value: s.description,
+      prompt: 'Description (optional), e.g. what these subscriptions are for',
+      placeholder: 'Description (optional)',
+    });
+    return cloudStep(customClouds);
+  };
+}
+
+function cloudStep(customClouds: NamedCloud[]): Step<State> {
+  return async (input, s) => {
+    const items: CloudItem[] = [
+      { label: 'Azure', description: 'AzureCloud', cloud: { name: 'AzureCloud' } },
+      { label: 'Azure US Government', description: 'AzureUSGovernment', cloud: { name: 'AzureUSGovernment' } },
+      { label: 'Azure China (21Vianet)', description: 'AzureChinaCloud', cloud: { name: 'AzureChinaCloud' } },
+      ...customClouds.map((c): CloudItem => ({
+        label: c.name,
+        description: c.armEndpoint,
+        detail: c.caFile ? `Trusts the CA certificates in ${c.caFile}` : undefined,
+        cloud: { name: 'Custom', authorityHost: c.authorityHost, armEndpoint: c.armEndpoint, caFile: c.caFile },
+      })),
+      { label: CUSTOM_LABEL, description: 'Enter an authority host and an ARM endpoint' },
+    ];
+    const active = items.find((i) => i.label === s.cloudItem?.label);
+    s.cloudItem = await input.showQuickPick({
+      title: TITLE, step: 3, totalSteps: TOTAL, items, active,
+      placeholder: 'Cloud to connect to (rampart.clouds adds named custom clouds)',
+    });
+    if (s.cloudItem.cloud) {
+      s.cloud = s.cloudItem.cloud;
+      return tenantStep;
+    }
+    return authorityHostStep;
+  };
+}
+
+const authorityHostStep: Step<State> = async (input, s) => {
+  s.authorityHost = await input.showInputBox({
+    title: `${TITLE}: custom cloud`, step: 3, totalSteps: TOTAL, value: s.authorityHost,
+    prompt: 'Authority host of the custom cloud (https URL of its Entra ID sign-in endpoint)',
+    placeholder: 'https://login.microsoftonline.com',
+    validate: httpsUrl,
+  });
+  return armEndpointStep;
+};
+
+const armEndpointStep: Step<State> = async (input, s) => {
+  s.armEndpoint = await input.showInputBox({
+    title: `${TITLE}: custom cloud`, step: 3, totalSteps: TOTAL, value: s.armEndpoint,
+    prompt: 'Azure Resource Manager endpoint of the custom cloud (https URL)',
+    placeholder: 'https://management.azure.com',
+    validate: httpsUrl,
+  });
+  return caFileStep;
+};
+
+const caFileStep: Step<State> = async (input, s) => {
+  s.caFile = await input.showInputBox({
+    title: `${TITLE}: custom cloud`, step: 3, totalSteps: TOTAL, value: s.caFile,
+    prompt: 'PEM file of extra certificate authorities to trust (optional)',
+    placeholder: 'CA file path (optional)',
+    validate: (v) => {
+      const file = expandHome(v.trim());
+      if (!file) return undefined;
+      try {
+        return fs.statSync(file).isFile() ? undefined : `${file} is not a file.`;
+      } catch {
+        return `${file} does not exist.`;
+      }
+    },
+  });
+  s.cloud = {
+    name: 'Custom',
+    authorityHost: s.authorityHost.trim(),
+    armEndpoint: s.armEndpoint.trim(),
+    caFile: expandHome(s.caFile.trim()) || undefined,
+  };
+  return tenantStep;
+};
+
+const tenantStep: Step<State> = async (input, s) => {
+  s.tenantId = await input.showInputBox({
+    title: TITLE, step: 4, totalSteps: TOTAL, value: s.tenantId,
+    prompt: 'Directory (tenant) ID or domain',
+    placeholder: `${GUID_PLACEHOLDER} or contoso.onmicrosoft.com`,
+    validate: (v) => {
+      const t = v.trim();
+      if (!t) return 'Enter the tenant ID (a GUID) or a verified domain of the tenant.';
+      return GUID.test(t) || DOMAIN.test(t) ? undefined : `'${t}' is neither a GUID nor a domain such as contoso.onmicrosoft.com.`;
+    },
+  });
+  return clientIdStep;
+};
+
+const clientIdStep: Step<State> = async (input, s) => {
+  s.clientId = await input.showInputBox({
+    title: TITLE, step: 5, totalSteps: TOTAL, value: s.clientId,
+    prompt: 'Application (client) ID of the service principal',
+    placeholder: GUID_PLACEHOLDER,
+    validate: (v) => (GUID.test(v.trim()) ? undefined : 'Enter the application (client) ID: a GUID from the app registration.'),
+  });
+  return secretStep;
+};
+
+const secretStep: Step<State> = async (input, s) => {
+  s.secret = await input.showInputBox({
+    title: TITLE, step: 6, totalSteps: TOTAL, value: s.secret, password: true,
+    prompt: 'Client secret of the service principal (kept in the OS keychain, never in settings)',
+    placeholder: 'Client secret',
+    validate: (v) => (v.trim() ? undefined : 'Enter the client secret value (not its ID).'),
+  });
+  return subscriptionsStep;
+};
+
+const subscriptionsStep: Step<State> = async (input, s) => {
+  s.subscriptions = await input.showInputBox({
+    title: TITLE, step: 7, totalSteps: TOTAL, value: s.subscriptions,
+    prompt: 'Subscription IDs to read, separated by commas or spaces; leave empty for every subscription the service principal can see',
+    placeholder: 'All subscriptions the service principal can see',
+    validate: (v) => {
+      const bad = splitIds(v).find((id) => !GUID.test(id));
+      return bad ? `'${bad}' is not a subscription ID (a GUID).` : undefined;
+    },
+  });
+};
+
+function httpsUrl(v: string): Validation {
+  return isHttpsUrl(v.trim()) ? undefined : 'Enter an https URL: over http the credentials would travel in clear text.';
+}
+
+function warning(message: string): vscode.InputBoxValidationMessage {
+  return { message, severity: vscode.InputBoxValidationSeverity.Warning };
+}
+
+function splitIds(value: string): string[] {
+  return value.split(/[\s,;]+/).filter(Boolean);
+}
+
+function expandHome(file: string): string {
+  return file === '~' || file.startsWith('~/') ? os.homedir() + file.slice(1) : file;
+}
