@@ -1,0 +1,29 @@
+/** A small tenant for daemon and CLI tests: two readable subscriptions, one forbidden, paging forced by pageSize 4. */
+import type { Scenario } from '../emulator/scenario';
+
+export const TENANT = '72f988bf-0000-4000-8000-00000000c0de';
+export const APP = '11111111-2222-4333-8444-555555555555';
+export const SECRET = 'daemon-test-secret-8c1f2e';
+export const SUB_A = 'aaaaaaaa-0000-4000-8000-000000000001';
+export const SUB_B = 'bbbbbbbb-0000-4000-8000-000000000002';
+export const SUB_X = 'cccccccc-0000-4000-8000-000000000003';
+
+const guid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+export function scenario(): Scenario {
+  const groups = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ name: `${prefix}-rg-${i}`, location: i % 2 ? 'westeurope' : 'eastus', tags: { env: prefix } }));
+  const assignments = (n: number, risky: boolean) => Array.from({ length: n }, (_, i) => ({
+    name: guid(i + (risky ? 100 : 200)), principalId: guid(i + 1000), principalType: (i % 3 === 0 ? 'Group' : 'User') as 'Group' | 'User',
+    role: i === 0 && risky ? 'Owner' : 'Reader', scope: i % 2 ? `resourceGroups/x` : '',
+  }));
+  return {
+    tenant: { id: TENANT, displayName: 'Test tenant' },
+    apps: [{ clientId: APP, secret: SECRET, subscriptions: [SUB_A, SUB_B] }],
+    pageSize: 4,
+    subscriptions: [
+      { id: SUB_A, displayName: 'Alpha', resourceGroups: groups('a', 5), roleAssignments: assignments(9, true) },
+      { id: SUB_B, displayName: 'Beta', resourceGroups: groups('b', 3), roleAssignments: assignments(6, false) },
+      { id: SUB_X, displayName: 'Forbidden', resourceGroups: groups('x', 1), roleAssignments: [] },
+    ],
+  };
+}
