@@ -61,6 +61,7 @@ describe('CLI (dist/cli.js) against the emulator', function () {
     const wrong = await rampart(['connect', '--store', store, '--name', 'P', '--tenant', TENANT, '--client-id', APP, ...target()], { AZURE_CLIENT_SECRET: 'nope-wrong' });
     assert.equal(wrong.code, 1);
     assert.match(wrong.stdout, /AADSTS7000215/);
+    assert.match(wrong.stdout, /set AZURE_CLIENT_SECRET to the new secret/);
     const missing = await rampart(['sync', '--store', store], { AZURE_CLIENT_SECRET: '' });
     assert.equal(missing.code, 1);
     assert.match(missing.stdout, /AZURE_CLIENT_SECRET/);

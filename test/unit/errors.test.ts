@@ -22,6 +22,17 @@ describe('error mapping', () => {
     });
   }
 
+  it('the credential hint follows how the connection gets its secret', () => {
+    assert.doesNotMatch(toSyncError(authError('7000215'), ctx).message, /CLI|environment/);
+    const cli = toSyncError(authError('7000215'), { ...ctx, updateHint: "set MY_SECRET to the new secret and run 'rampart sync'" });
+    assert.match(cli.message, /set MY_SECRET/);
+  });
+
+  it('does not double the final period of the underlying message', () => {
+    const e = toSyncError(Object.assign(new Error("Internal error at timestamp '2026-01-01'."), { statusCode: 500 }), ctx);
+    assert.doesNotMatch(e.message, /\.\./);
+  });
+
   it('403 AuthorizationFailed names the subscription and the Reader role, and mentions propagation', () => {
     const e = toSyncError(Object.assign(new Error('The client does not have authorization'), { statusCode: 403, code: 'AuthorizationFailed' }), { ...ctx, subscriptionId: 'sub-9', step: 'resource groups' });
     assert.equal(e.code, 'forbidden');

@@ -18,7 +18,11 @@ export class SyncError extends Error {
   constructor(readonly code: SyncErrorCode, message: string) { super(message); }
 }
 
-export interface ErrorContext { connectionName: string; clientId: string; tenantId: string; host?: string; subscriptionId?: string; step?: string }
+export interface ErrorContext {
+  connectionName: string; clientId: string; tenantId: string; host?: string; subscriptionId?: string; step?: string;
+  /** How this connection's user supplies a new credential (the editor command, or the CLI's environment variable). */
+  updateHint?: string;
+}
 
 const TLS_CODES = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
@@ -30,7 +34,7 @@ export function toSyncError(error: unknown, ctx: ErrorContext): SyncError {
   if (error instanceof SyncError) return error;
   const text = describe(error);
   const who = `connection '${ctx.connectionName}'`;
-  const update = `run 'Rampart: Update Credentials' (CLI: set the secret's environment variable and run 'rampart sync')`;
+  const update = ctx.updateHint ?? `run 'Rampart: Update Credentials'`;
   const aadsts = /AADSTS(\d+)/.exec(text)?.[1];
   switch (aadsts) {
     case '7000215':
@@ -84,8 +88,9 @@ function describe(error: unknown): string {
   return redact(parts.join(' <- '));
 }
 
+/** The first line of an error, shortened, without its class name or final period (callers add their own). */
 function firstLine(text: string): string {
-  const line = text.split('\n')[0].replace(/^(\w*Error): /, '');
+  const line = text.split('\n')[0].replace(/^(\w*Error): /, '').replace(/[.\s]+$/, '');
   return line.length > 300 ? line.slice(0, 297) + '...' : line;
 }
 

@@ -93,7 +93,10 @@ async function read(deps: SyncDeps, conn: ConnectionRecord, abortSignal: AbortSi
 }
 
 function errorContext(conn: ConnectionRecord) {
-  return { connectionName: conn.name, clientId: conn.clientId, tenantId: conn.tenantId };
+  const updateHint = conn.secretEnv
+    ? `set ${conn.secretEnv} to the new secret and run 'rampart sync' (in the editor: 'Rampart: Update Credentials')`
+    : conn.certificateFile ? `replace ${conn.certificateFile} and sync again` : undefined;
+  return { connectionName: conn.name, clientId: conn.clientId, tenantId: conn.tenantId, updateHint };
 }
 
 async function fail(deps: SyncDeps, conn: ConnectionRecord, run: RunRecord, err: SyncError): Promise<RunSummary> {

@@ -1,0 +1,258 @@
+/**
+ * The UI test: a user connects Rampart to the emulator through the real workbench, with keyboard and mouse only.
+ * Each check is a counted test (RAMPART_E2E_SHOTS=1 keeps a screenshot after each); once one fails the rest are reported as not run (failed), a screenshot of the
+ * failure is kept, and the phase result goes to ui-results.json in the run folder.
+ *
+ *   npx tsx test/e2e/driver/ui.ts        (run.sh sets the environment)
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import type { PhaseResult } from '../shared/wait';
+import type { Scenario } from '../../emulator/scenario';
+import { config, errorText, launch, log, waitFor, workbenchUrl, writeResult } from './workbench';
+
+const NAME = 'Contoso Emulator';
+const DESCRIPTION = 'Emulated tenant, typed by the UI test';
+const CLOUD = process.env.RAMPART_E2E_CLOUD_NAME ?? 'Emulator';
+const SAMPLE_CLIENT_ID = '3f1e0d52-7c3a-4a55-9d5e-2b8f6a1c9e01';
+
+function sampleApp(): { tenant: string; clientId: string; secret: string } {
+  const file = process.env.RAMPART_E2E_SCENARIO ?? path.resolve(__dirname, '..', '..', 'emulator', 'scenarios', 'sample.json');
+  const scenario = JSON.parse(fs.readFileSync(file, 'utf8')) as Scenario;
+  const app = scenario.apps.find((a) => a.clientId === SAMPLE_CLIENT_ID) ?? scenario.apps.find((a) => a.secret);
+  if (!app?.secret) throw new Error(`no app with a secret in ${file}`);
+  return { tenant: process.env.RAMPART_E2E_TENANT ?? scenario.tenant.id, clientId: app.clientId, secret: app.secret };
+}
+
+// ---- workbench parts ----
+
+/** A view's pane in the side bar, found by its header title. */
+function pane(page: Page, title: string): Locator {
+  return page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header', { hasText: new RegExp(`^\\s*${title}`, 'i') }) });
+}
+
+async function expandPane(page: Page, title: string): Promise<Locator> {
+  const p = pane(page, title).first();
+  const header = p.locator('.pane-header').first();
+  await header.waitFor({ timeout: 20_000 });
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  return p;
+}
+
+function quickInput(page: Page) {
+  const widget = page.locator('.quick-input-widget');
+  return {
+    widget,
+    input: widget.locator('.quick-input-box input'),
+    /** What identifies the current step: title, prompt, placeholder, input type. */
+    async signature(): Promise<string> {
+      return widget.evaluate((w) => {
+        // (plain shapes: the driver is type-checked without the DOM library)
+        const input = w.querySelector('.quick-input-box input') as unknown as { placeholder: string; type: string; getAttribute(n: string): string | null } | null;
+        return [w.querySelector('.quick-input-title')?.textContent, w.querySelector('.quick-input-message')?.textContent,
+          input?.placeholder, input?.type, input?.getAttribute('aria-label')].join('|');
+      });
+    },
+    async value(): Promise<string> { return this.input.inputValue(); },
+    async visible(): Promise<boolean> { return widget.isVisible(); },
+  };
+}
+
+/** Types into the current QuickInput step, presses Enter and waits until the flow has moved on to the next step. */
+async function answerStep(page: Page, label: string, text: string, opts: { pick?: boolean; last?: boolean } = {}): Promise<void> {
+  const qi = quickInput(page);
+  await qi.input.waitFor({ state: 'visible', timeout: 15_000 });
+  const before = await qi.signature();
+  if (text) await page.keyboard.type(text, { delay: 10 });
+  await waitFor(async () => (await qi.value()) === text, { timeout: 5_000, message: `the ${label} box to hold what was typed` });
+  if (opts.pick) {
+    // Wait for the item to be the focused (first) match before accepting it.
+    await waitFor(async () => {
+      const focused = qi.widget.locator('.quick-input-list .monaco-list-row.focused');
+      return (await focused.count()) > 0 && (await focused.first().innerText()).includes(text);
+    }, { timeout: 10_000, message: `"${text}" to be the highlighted ${label} item` });
+  }
+  await page.keyboard.press('Enter');
+  if (opts.last) {
+    await waitFor(async () => !(await qi.visible()), { timeout: 10_000, message: `the connect flow to close after ${label}` })
+      .catch(async (e) => { throw new Error(`${errorText(e)} (validation: ${await qi.widget.locator('.quick-input-message').innerText().catch(() => '?')})`); });
+    return;
+  }
+  await waitFor(async () => {
+    if (!(await qi.visible())) throw new Error(`the QuickInput closed after ${label}; message: ${await notificationsText(page)}`);
+    return (await qi.value()) === '' && (await qi.signature()) !== before;
+  }, { timeout: 15_000, message: `the step after ${label}` }).catch(async (e) => {
+    throw new Error(`${errorText(e)} (step now: ${await qi.signature().catch(() => '?')})`);
+  });
+}
+
+/**
+ * The workbench never shows notification toasts when the smoke-test driver is on (and code-server only honours the
+ * extensionDevelopmentPath payload with it on), so notifications are read where a user finds them all: the
+ * Notifications center. Empty when it is closed.
+ */
+async function notificationsText(page: Page): Promise<string> {
+  const items = page.locator('.notifications-center .notification-list-item');
+  return (await items.allInnerTexts().catch(() => [])).map((t) => t.replace(/\s+/g, ' ').trim()).join(' | ');
+}
+
+/** Runs a command from the command palette (F1), as a user does: type its title, wait for it to be highlighted, Enter. */
+async function runCommand(page: Page, title: string): Promise<void> {
+  const qi = quickInput(page);
+  await page.keyboard.press('F1');
+  await qi.input.waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.type(title, { delay: 10 });
+  await waitFor(async () => {
+    const row = qi.widget.locator('.quick-input-list .monaco-list-row.focused');
+    return (await row.count()) > 0 && (await row.first().innerText()).includes(title);
+  }, { timeout: 15_000, message: `"${title}" to be the highlighted command` });
+  await page.keyboard.press('Enter');
+}
+
+async function openNotificationsCenter(page: Page): Promise<void> {
+  if (await page.locator('.notifications-center.visible').count()) return;
+  await runCommand(page, 'Notifications: Show Notifications');
+  await page.locator('.notifications-center.visible').waitFor({ timeout: 10_000 });
+}
+
+// ---- the test ----
+
+interface Check { title: string; run: (page: Page) => Promise<void> }
+
+const checks: Check[] = [
+  {
+    title: 'the workbench opens with the Rampart activity bar entry',
+    run: async (page) => {
+      await page.goto(workbenchUrl(), { timeout: 60_000 });
+      await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+      await page.locator('.part.activitybar .action-item a[aria-label^="Rampart"]').first().waitFor({ timeout: 30_000 });
+    },
+  },
+  {
+    title: 'clicking Rampart shows the Connections welcome',
+    run: async (page) => {
+      await page.locator('.part.activitybar .action-item a[aria-label^="Rampart"]').first().click();
+      const connections = await expandPane(page, 'Connections');
+      await connections.getByText('No Azure connection yet').first().waitFor({ timeout: 20_000 });
+    },
+  },
+  {
+    title: '"Rampart: Connect to Azure..." is in the command palette',
+    run: async (page) => {
+      const qi = quickInput(page);
+      await runCommand(page, 'Rampart: Connect to Azure');
+      await waitFor(async () => (await qi.visible()) && (await qi.value()) === '' && /Connect to Azure/.test(await qi.signature()),
+        { timeout: 15_000, message: 'the first step of the connect flow (Name)' });
+    },
+  },
+  {
+    title: 'the connect flow takes name, description, cloud, tenant, client id, secret and subscriptions',
+    run: async (page) => {
+      const app = sampleApp();
+      await answerStep(page, 'Name', NAME);
+      await answerStep(page, 'Description', DESCRIPTION);
+      await answerStep(page, 'Cloud', CLOUD, { pick: true });
+      await answerStep(page, 'Tenant ID', app.tenant);
+      await answerStep(page, 'Client ID', app.clientId);
+      const password = quickInput(page).widget.locator('.quick-input-box input[type="password"]');
+      await password.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => { throw new Error('the Client secret step is not a password box'); });
+      await answerStep(page, 'Client secret', app.secret);
+      await answerStep(page, 'Subscriptions', '', { last: true });
+    },
+  },
+  {
+    title: `a "Connected '${NAME}'" message appears`,
+    run: async (page) => {
+      await openNotificationsCenter(page);
+      // Settle on the first notification that says how the connect went: success, or an error worth quoting at once.
+      const seen = new Set<string>();
+      const outcome = await waitFor(async () => {
+        const text = await notificationsText(page);
+        if (text && !seen.has(text)) { seen.add(text); if (config.verbose) log('ui: notifications:', text); }
+        const items = text.split(' | ');
+        const ok = items.find((t) => t.includes(`Connected '${NAME}'`));
+        if (ok) return { ok: true, text: ok };
+        const bad = items.find((t) => t.includes(NAME) && /fail|error|could not|cannot/i.test(t));
+        if (bad) return { ok: false, text: bad };
+        return undefined;
+      }, { timeout: 60_000, interval: 200, message: `a notification saying "Connected '${NAME}'"` }).catch((e) => {
+        throw new Error(`${errorText(e)}; notifications seen: ${[...seen].join(' || ') || 'none'}`);
+      });
+      if (!outcome.ok) throw new Error(`the connect flow reported a problem: ${outcome.text}`);
+    },
+  },
+  {
+    title: 'the Connections tree shows the connection',
+    run: async (page) => {
+      const connections = await expandPane(page, 'Connections');
+      await connections.locator('.monaco-list-row', { hasText: NAME }).first().waitFor({ timeout: 20_000 });
+    },
+  },
+  {
+    title: 'the Evidence tree shows CC6.1',
+    run: async (page) => {
+      const evidence = await expandPane(page, 'Evidence');
+      await evidence.locator('.monaco-list-row', { hasText: 'CC6.1' }).first().waitFor({ timeout: 20_000 });
+    },
+  },
+  {
+    title: 'a screenshot of the connected workbench is saved',
+    run: async (page) => {
+      const file = path.join(config.output, 'rampart-connected.png');
+      fs.rmSync(file, { force: true });
+      await page.screenshot({ path: file });
+      if (!fs.statSync(file).size) throw new Error(`${file} is empty`);
+      log('ui: screenshot', file);
+    },
+  },
+];
+
+export async function runUiTest(): Promise<PhaseResult> {
+  const started = Date.now();
+  fs.mkdirSync(config.output, { recursive: true });
+  const result: PhaseResult = { phase: 'ui', passed: 0, failed: 0, durationMs: 0, tests: [] };
+  const session = await launch();
+  let broken: string | undefined;
+  try {
+    for (const check of checks) {
+      if (broken) {
+        result.tests.push({ title: check.title, state: 'failed', error: `not run: "${broken}" failed` });
+        continue;
+      }
+      const t = Date.now();
+      try {
+        await check.run(session.page);
+        result.tests.push({ title: check.title, state: 'passed', durationMs: Date.now() - t });
+        if (process.env.RAMPART_E2E_SHOTS) await session.page.screenshot({ path: path.join(config.output, `ui-step-${result.tests.length}.png`) });
+        log(`ui: ok   ${check.title} (${Date.now() - t} ms)`);
+      } catch (e) {
+        broken = check.title;
+        result.tests.push({ title: check.title, state: 'failed', durationMs: Date.now() - t, error: errorText(e) });
+        log(`ui: FAIL ${check.title}: ${errorText(e)}`);
+        const shot = path.join(config.output, 'rampart-ui-failure.png');
+        await session.page.screenshot({ path: shot }).then(() => log('ui: failure screenshot', shot), () => undefined);
+      }
+    }
+  } finally {
+    await session.close();
+  }
+  result.passed = result.tests.filter((t) => t.state === 'passed').length;
+  result.failed = result.tests.length - result.passed;
+  result.durationMs = Date.now() - started;
+  writeResult(path.join(config.work, 'ui-results.json'), result);
+  return result;
+}
+
+if (require.main === module) {
+  runUiTest().then(
+    (r) => {
+      log(`ui: ${r.passed} passed, ${r.failed} failed in ${(r.durationMs / 1000).toFixed(1)} s`);
+      process.exit(r.failed === 0 ? 0 : 1);
+    },
+    (e) => {
+      console.error('ui: harness error', e);
+      process.exit(2);
+    },
+  );
+}
