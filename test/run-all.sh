@@ -16,7 +16,8 @@ mocha_suite() {
   local name=$1; shift
   local log="test-output/$name.log"
   echo "== $name"
-  npx mocha --import=tsx --reporter spec --color=false "$@" 2>&1 | tee "$log"
+  # A suite that hangs (a handle left open) fails after 15 minutes instead of eating CI's 90.
+  timeout 900 npx mocha --import=tsx --reporter spec --color=false "$@" 2>&1 | tee "$log"
   local p f s
   p=$(grep -Eo '^ +[0-9]+ passing' "$log" | grep -Eo '[0-9]+' | tail -1)
   f=$(grep -Eo '^ +[0-9]+ failing' "$log" | grep -Eo '[0-9]+' | tail -1)
@@ -47,7 +48,7 @@ if [ "${RAMPART_SKIP_E2E:-}" = 1 ]; then
   echo "== e2e skipped (RAMPART_SKIP_E2E=1)"
 else
   echo "== e2e (real VS Code in code-server, driven by Chromium)"
-  bash test/e2e/run.sh
+  timeout 1800 bash test/e2e/run.sh
   if [ -f test-output/results/e2e.json ]; then
     p=$(node -p "require('./test-output/results/e2e.json').passed")
     f=$(node -p "require('./test-output/results/e2e.json').failed")
