@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: installs what it needs, then runs every suite — typecheck, unit, daemon (real LSP streams against the
+# `npm test`: installs what it needs, then runs every suite — typecheck, lint (floating promises), unit, daemon (real LSP streams against the
 # emulator, and the CLI), and the real-editor tests (code-server + Chromium) — and ends with one line
 # `N passed, N failed` summing them all. RAMPART_SKIP_E2E=1 leaves the real-editor suite out (local quick runs only).
 set -uo pipefail
@@ -40,6 +40,7 @@ step() {
 }
 
 step typecheck npx tsc -p . --noEmit
+step lint npx eslint client/src server/src scripts test
 step build node esbuild.mjs
 mocha_suite unit 'test/unit/**/*.test.ts'
 mocha_suite daemon --timeout 30000 'test/daemon/**/*.test.ts'

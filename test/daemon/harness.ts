@@ -50,6 +50,6 @@ export async function startDaemon(options: { storeDir?: string; clock?: Clock } 
   client.listen();
   // processId null: with our own pid the server would poll it every few seconds, keeping mocha alive.
   await client.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} });
-  client.sendNotification('initialized', {});
+  void client.sendNotification('initialized', {});
   return t;
 }
