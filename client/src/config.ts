@@ -35,6 +35,18 @@ export function customClouds(): { clouds: NamedCloud[]; invalid: number } {
   return { clouds, invalid };
 }
 
+/**
+ * The settings the daemon uses (sent as initializationOptions at start; later changes reach it through
+ * workspace/didChangeConfiguration, after which it reads the section again).
+ */
+export function daemonSettings(): { staleAfter?: string; retentionDays?: number; gracePeriodDays?: number; sync?: { schedule?: string } } {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  return {
+    staleAfter: c.get<string>('staleAfter'), retentionDays: c.get<number>('retentionDays'), gracePeriodDays: c.get<number>('gracePeriodDays'),
+    sync: { schedule: c.get<string>('sync.schedule') },
+  };
+}
+
 export function isHttpsUrl(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   try {

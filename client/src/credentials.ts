@@ -16,6 +16,11 @@ export class Credentials {
     await this.secrets.store(secretKey(connectionId, kind), value);
   }
 
+  /** Removes a connection's credential (revoke). */
+  async delete(connectionId: string, kind: CredentialKind): Promise<void> {
+    await this.secrets.delete(secretKey(connectionId, kind));
+  }
+
   /** The answer to the daemon's GetCredential: null when nothing is stored, so the daemon reports needs-credentials. */
   async answer(params: CredentialParams): Promise<CredentialResult | null> {
     const value = await this.secrets.get(secretKey(params.connectionId, params.kind));

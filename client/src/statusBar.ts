@@ -17,6 +17,7 @@ export class StatusBar implements vscode.Disposable {
   private readonly progress = new Map<string, SyncProgress>();
   private syncsInFlight = 0;
   private connections: ConnectionSummary[] | undefined;
+  private stale: readonly ConnectionSummary[] = [];
 
   constructor(private readonly ctx: Ctx) {
     this.item.name = 'Rampart';
@@ -29,6 +30,12 @@ export class StatusBar implements vscode.Disposable {
     );
     this.render();
     this.item.show();
+  }
+
+  /** Connections whose evidence is stale (from the StaleWatcher). */
+  setStale(stale: readonly ConnectionSummary[]): void {
+    this.stale = stale;
+    this.render();
   }
 
   /** Called by the sync runner around each Sync request, so a sync without progress still shows as running. */
@@ -100,6 +107,10 @@ export class StatusBar implements vscode.Disposable {
       item.text = '$(shield) Rampart $(warning) sync failed';
       item.tooltip = failed.map((c) => `${c.name}: ${c.statusDetail ?? c.status}`).join('\n') + '\nClick to open the log.';
       item.command = 'rampart.showLog';
+    } else if (this.stale.length > 0) {
+      item.text = '$(shield) Rampart $(history) evidence stale';
+      item.tooltip = this.stale.map((c) => `${c.name}: last synced ${c.lastSyncAt ? ago(c.lastSyncAt, true) : 'never'}`).join('\n') + '\nClick to sync now.';
+      item.command = 'rampart.syncNow';
     } else if (lastSync) {
       item.text = `$(shield) Rampart: synced ${ago(lastSync, true)}`;
       item.tooltip = `${plural(connections.length, 'connection')}, last synced ${new Date(lastSync).toLocaleString()}. Click to sync now.`;

@@ -67,6 +67,36 @@ describe('CLI (dist/cli.js) against the emulator', function () {
     assert.match(missing.stdout, /AZURE_CLIENT_SECRET/);
   });
 
+  it('verify passes on a synced store and fails on a hand-edited copy, naming the row', async () => {
+    const c = await rampart(['connect', '--store', store, '--name', 'Prod', '--tenant', TENANT, '--client-id', APP, ...target()], { AZURE_CLIENT_SECRET: SECRET });
+    assert.equal(c.code, 0, c.stderr);
+    const ok = await rampart(['verify', '--store', store]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /Audit log intact: 2 row/);
+    const copy = await fs.mkdtemp(path.join(os.tmpdir(), 'rampart-cli-copy-'));
+    const data = JSON.parse(await fs.readFile(path.join(store, 'rampart.json'), 'utf8'));
+    data.audit[0].details.name = 'Someone else';
+    await fs.writeFile(path.join(copy, 'rampart.json'), JSON.stringify(data));
+    const broken = await rampart(['verify', '--store', copy]);
+    assert.equal(broken.code, 1);
+    assert.match(broken.stdout, /BROKEN \(edited\) at row 0 \(audit_\w+, connect/);
+    await fs.rm(copy, { recursive: true, force: true });
+  });
+
+  it('revoke stops syncs and keeps the history', async () => {
+    await rampart(['connect', '--store', store, '--name', 'Prod', '--tenant', TENANT, '--client-id', APP, ...target()], { AZURE_CLIENT_SECRET: SECRET });
+    const r = await rampart(['revoke', '--store', store, '--connection', 'Prod'], { RAMPART_RETENTION_DAYS: '30' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Revoked 'Prod'/);
+    const again = await rampart(['sync', '--store', store, '--connection', 'Prod'], { AZURE_CLIENT_SECRET: SECRET });
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /revoked/);
+    const s = await rampart(['status', '--store', store]);
+    assert.match(s.stdout, /revoked \d{4}-\d\d-\d\d, history kept until/);
+    assert.equal((await rampart(['verify', '--store', store])).code, 0);
+    assert.equal((await rampart(['revoke', '--store', store])).code, 2);
+  });
+
   it('usage errors exit 2, and a secret on the command line is refused', async () => {
     const none = await rampart([]);
     assert.equal(none.code, 2);

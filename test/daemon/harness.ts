@@ -11,9 +11,13 @@ import { StreamMessageReader, StreamMessageWriter, createProtocolConnection, typ
 import * as P from '../../server/src/protocol';
 import { Daemon } from '../../server/src/daemon';
 import { SdkSessionFactory } from '../../server/src/azure/clients';
+import type { ThrottleSettings } from '../../server/src/azure/throttling';
 import type { Clock } from '../../server/src/util/clock';
+import { FakeTimer } from './fake-timer';
 
 export const FAST_RETRY = { maxRetries: 2, retryDelayInMs: 20, maxRetryDelayInMs: 100 };
+/** Throttling back-off and pacing scaled down for tests (the shape of the defaults, milliseconds instead of seconds). */
+export const FAST_THROTTLE: ThrottleSettings = { maxRetries: 5, baseDelayMs: 20, maxDelayMs: 200, lowWatermark: 50, slowDelayMs: 300 };
 
 export interface TestDaemon {
   client: ProtocolConnection;
@@ -22,22 +26,25 @@ export interface TestDaemon {
   logs: string[];
   progress: P.SyncProgress[];
   storeChanged: string[];
+  /** The scheduler's timer: never fires unless the test fires it. */
+  timer: FakeTimer;
   stop(): Promise<void>;
 }
 
-export async function startDaemon(options: { storeDir?: string; clock?: Clock } = {}): Promise<TestDaemon> {
+export async function startDaemon(options: { storeDir?: string; clock?: Clock; initializationOptions?: P.DaemonSettings; throttle?: ThrottleSettings; random?: () => number } = {}): Promise<TestDaemon> {
   const storeDir = options.storeDir ?? await fs.mkdtemp(path.join(os.tmpdir(), 'rampart-daemon-'));
   const up = new PassThrough(), down = new PassThrough();
+  const timer = new FakeTimer();
   const server = createConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
   new Daemon(server, {
-    storeDir, clock: options.clock ?? { now: () => new Date() }, sessions: new SdkSessionFactory(FAST_RETRY),
-    fallbackCredentials: { get: async () => undefined },
+    storeDir, clock: options.clock ?? { now: () => new Date() }, sessions: new SdkSessionFactory(FAST_RETRY, options.throttle ?? FAST_THROTTLE),
+    fallbackCredentials: { get: async () => undefined }, timer, random: options.random,
   }).register();
   server.listen();
 
   const client = createProtocolConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
   const t: TestDaemon = {
-    client, storeDir, secrets: new Map(), logs: [], progress: [], storeChanged: [],
+    client, storeDir, secrets: new Map(), logs: [], progress: [], storeChanged: [], timer,
     async stop() {
       client.dispose();
       server.dispose();
@@ -49,7 +56,7 @@ export async function startDaemon(options: { storeDir?: string; clock?: Clock } 
   client.onNotification('window/logMessage', (p: { message: string }) => t.logs.push(p.message));
   client.listen();
   // processId null: with our own pid the server would poll it every few seconds, keeping mocha alive.
-  await client.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} });
+  await client.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {}, initializationOptions: options.initializationOptions });
   void client.sendNotification('initialized', {});
   return t;
 }

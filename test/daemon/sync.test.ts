@@ -57,8 +57,9 @@ describe('daemon: connect and sync against the emulator over LSP', function () {
     assert.equal(rows[0].status, 'fail');
     assert.match(rows[0].label, /Owner/);
     const coverage = await d.client.sendRequest(P.Coverage.type, {});
-    assert.equal(coverage.find((x) => x.control === 'CC6.6')!.state, 'covered');
-    assert.ok(d.progress.some((p) => p.total === 6 && p.done === 6), 'progress reached the last step');
+    assert.equal(coverage.find((x) => x.control === 'CC6.7')!.state, 'covered');
+    assert.equal(coverage.find((x) => x.control === 'CC6.6')!.state, 'partial', 'no storage or public IPs in this tenant');
+    assert.ok(d.progress.some((p) => p.total === 14 && p.done === 14), 'progress reached the last step (7 sources x 2 subscriptions)');
     assert.ok(d.storeChanged.includes('sync'));
     // paging really happened: more than one page of role assignments was requested
     assert.ok(emu.requests.filter((r) => /roleassignments/i.test(r.path) && r.query.$skiptoken !== undefined).length > 0);

@@ -39,3 +39,18 @@ export function authorizationFailedMessage(ctx: RequestContext, action: string, 
     `over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`
   );
 }
+
+/**
+ * A scenario item as ARM serves it: `id` and `type` filled in from where it lives, every other field as given
+ * (so a field the scenario leaves out is absent on the wire, as in real payloads). `resourceGroup`, `keys` and
+ * `secrets` are scenario bookkeeping and not served.
+ */
+export function wireResource(parentId: string, type: string, item: { name: string; [k: string]: unknown }): Record<string, unknown> {
+  const { resourceGroup: _rg, keys: _k, secrets: _s, ...rest } = item;
+  return { ...rest, id: `${parentId}/${type.split('/').pop()}/${item.name}`, name: item.name, type };
+}
+
+/** The id of a resource group's provider namespace, e.g. /subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage. */
+export function providerPrefix(subscriptionId: string, resourceGroup: string, namespace: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${namespace}`;
+}

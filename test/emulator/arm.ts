@@ -4,13 +4,18 @@
  * (checked for existence and read access) and `rg` (checked for existence), the action named in a 403, and a
  * handler returning `{ list }` (paged here) or `{ body }`, or throwing ArmError.
  */
-import { ArmError, sendArmError, sendJson, type RequestContext } from './http';
+import { ArmError, normalizePath, sendArmError, sendJson, type RequestContext } from './http';
 import { authorizationFailedMessage, canRead, findApp, findSubscription } from './arm-common';
 import { verifyAccessToken } from './tokens';
 import { pageOf } from './paging';
+import { takeReadToken } from './ratelimit';
 import type { ScenarioApp, ScenarioSubscription } from './scenario';
 import { resourcesRoutes } from './arm-resources';
 import { authorizationRoutes } from './arm-authorization';
+import { securityRoutes } from './arm-security';
+import { storageRoutes } from './arm-storage';
+import { keyVaultRoutes } from './arm-keyvault';
+import { networkRoutes } from './arm-network';
 
 export interface ArmRouteContext extends RequestContext {
   app: ScenarioApp;
@@ -33,7 +38,9 @@ export interface ArmRoute {
 }
 
 /** Every ARM route, first match wins. */
-export const armRoutes: ArmRoute[] = [...resourcesRoutes, ...authorizationRoutes];
+export const armRoutes: ArmRoute[] = [
+  ...resourcesRoutes, ...authorizationRoutes, ...securityRoutes, ...storageRoutes, ...keyVaultRoutes, ...networkRoutes,
+];
 
 function findRoute(method: string, path: string): { route: ArmRoute; groups: Record<string, string> } | undefined {
   for (const route of armRoutes) {
@@ -81,10 +88,18 @@ export function handleArm(ctx: RequestContext): void {
   ctx.clientId = check.claims.appid;
   const app = findApp(ctx.state, ctx.clientId);
   if (!app) return unauthorized(ctx, 'InvalidAuthenticationToken', 'The access token is invalid.');
+  if (!takeReadToken(ctx)) return;
 
   try {
     if (!ctx.query['api-version']) {
       throw new ArmError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+    }
+    const canned = ctx.method === 'GET'
+      ? ctx.state.scenario.responses?.find((r) => normalizePath(r.path).toLowerCase() === ctx.path.toLowerCase())
+      : undefined;
+    if (canned) {
+      const body = canned.body as { value?: unknown[] } | null;
+      return sendJson(ctx, 200, Array.isArray(body?.value) ? pageOf(ctx, body.value) : canned.body);
     }
     const found = findRoute(ctx.method, ctx.path);
     if (!found) throw unknownRoute(ctx);

@@ -26,6 +26,9 @@ export function validateFault(f: unknown): Fault {
     const v = fault[k];
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) throw new Error(`fault.${k} must be a non-negative number`);
   }
+  if (fault.headers !== undefined && (typeof fault.headers !== 'object' || fault.headers === null || Object.values(fault.headers).some((v) => typeof v !== 'string'))) {
+    throw new Error('fault.headers must be an object of strings');
+  }
   if (fault.status !== undefined && (fault.status < 100 || fault.status > 599)) throw new Error('fault.status must be an HTTP status (100-599)');
   return fault;
 }
@@ -37,6 +40,7 @@ export function describeFault(f: Fault): string {
   else if (f.forbidden) parts.push('forbidden');
   else if (f.status) parts.push(`status ${f.status}`);
   if (f.latencyMs) parts.push(`latency ${f.latencyMs}ms`);
+  if (f.headers) parts.push(`headers ${Object.keys(f.headers).join(' ')}`);
   return parts.join(', ') || 'noop';
 }
 
@@ -89,6 +93,7 @@ export async function applyFault(
 ): Promise<boolean> {
   if (f.latencyMs) await delay(f.latencyMs);
   if (ctx.res.destroyed) return true;
+  for (const [k, v] of Object.entries(f.headers ?? {})) ctx.res.setHeader(k, v);
   if (f.drop) {
     ctx.logResponse?.(0);
     ctx.req.socket.destroy();

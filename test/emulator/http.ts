@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Scenario, RequestLogEntry } from './scenario';
 import type { FaultSet } from './faults';
+import type { RateBucket } from './ratelimit';
 
 /** Everything the routes share for one running emulator. */
 export interface EmulatorState {
@@ -15,6 +16,8 @@ export interface EmulatorState {
   tokenKey: Buffer;
   faults: FaultSet;
   requests: RequestLogEntry[];
+  /** Read-token buckets per subscription ('tenant' for the rest), when the scenario sets `throttle`. */
+  buckets?: Map<string, RateBucket>;
 }
 
 /** One request in flight. */

@@ -44,6 +44,12 @@ export function validateScenario(s: unknown, label: string): asserts s is Scenar
   if (!Array.isArray(sc.apps)) fail('apps must be an array');
   if (!Array.isArray(sc.subscriptions)) fail('subscriptions must be an array');
   if (sc.pageSize !== undefined && (typeof sc.pageSize !== 'number' || sc.pageSize < 1)) fail('pageSize must be a positive number');
+  if (sc.throttle !== undefined) {
+    const t = sc.throttle as Record<string, unknown>;
+    if (!isObj(t) || typeof t.burst !== 'number' || !(t.burst >= 1) || typeof t.refillPerSecond !== 'number' || !(t.refillPerSecond >= 0)) {
+      fail('throttle must be {burst >= 1, refillPerSecond >= 0, retryAfter?: boolean}');
+    }
+  }
   (sc.apps as unknown[]).forEach((a, i) => {
     if (!isObj(a) || !isStr(a.clientId)) fail(`apps[${i}].clientId is required`);
     const app = a as Record<string, unknown>;
@@ -70,6 +76,21 @@ export function validateScenario(s: unknown, label: string): asserts s is Scenar
     (groups as unknown[]).forEach((g, j) => {
       if (!isObj(g) || !isStr(g.name) || !isStr(g.location)) fail(`subscriptions[${i}].resourceGroups[${j}] needs name and location`);
     });
+    const groupNames = new Set((groups as { name?: string }[]).map((g) => String(g.name).toLowerCase()));
+    for (const field of ['storageAccounts', 'keyVaults', 'publicIpAddresses'] as const) {
+      const items = sub[field] ?? [];
+      if (!Array.isArray(items)) fail(`subscriptions[${i}].${field} must be an array`);
+      (items as unknown[]).forEach((r, j) => {
+        if (!isObj(r) || !isStr(r.name) || !isStr(r.resourceGroup)) fail(`subscriptions[${i}].${field}[${j}] needs name and resourceGroup`);
+        if (!groupNames.has(String((r as Record<string, unknown>).resourceGroup).toLowerCase())) {
+          fail(`subscriptions[${i}].${field}[${j}].resourceGroup '${(r as Record<string, unknown>).resourceGroup}' is not one of the subscription's resourceGroups`);
+        }
+      });
+    }
+    for (const field of ['secureScores', 'secureScoreControls'] as const) {
+      const items = sub[field] ?? [];
+      if (!Array.isArray(items) || (items as unknown[]).some((x) => !isObj(x) || !isStr(x.name))) fail(`subscriptions[${i}].${field} must be an array of items with a name`);
+    }
     const ras = sub.roleAssignments ?? [];
     if (!Array.isArray(ras)) fail(`subscriptions[${i}].roleAssignments must be an array`);
     (ras as unknown[]).forEach((r, j) => {

@@ -10,6 +10,18 @@ export interface Scenario {
   roleDefinitions?: ScenarioRoleDefinition[];
   /** Items per page on every list route (nextLink paging); default 100. */
   pageSize?: number;
+  /**
+   * Canned ARM answers, checked before the route table (after the token check): a GET whose normalized path equals
+   * `path` (case-insensitive, no query) gets `body`; a body with a `value` array is paged like any list, and its
+   * own nextLink dropped. Used to serve official example payloads verbatim.
+   */
+  responses?: { path: string; body: unknown }[];
+  /**
+   * ARM read limits: a token bucket per subscription (and one for tenant-level requests) holding `burst` reads,
+   * refilled by `refillPerSecond`. Answers carry x-ms-ratelimit-remaining-subscription-reads (-tenant-reads); an
+   * empty bucket answers 429 TooManyRequests with Retry-After, or without it when `retryAfter` is false.
+   */
+  throttle?: { burst: number; refillPerSecond: number; retryAfter?: boolean };
 }
 
 export interface ScenarioApp {
@@ -35,6 +47,29 @@ export interface ScenarioSubscription {
   tags?: Record<string, string>;
   resourceGroups?: { name: string; location: string; tags?: Record<string, string> }[];
   roleAssignments?: ScenarioRoleAssignment[];
+  /** Microsoft.Security/secureScores items in wire shape (`{name, properties: {displayName, score, weight}}`). */
+  secureScores?: ScenarioWire[];
+  /** Microsoft.Security/secureScoreControls items in wire shape (`{name, properties: {displayName, score, ...}}`). */
+  secureScoreControls?: ScenarioWire[];
+  /** Microsoft.Storage/storageAccounts: `properties` served as given, so a field left out is absent on the wire. */
+  storageAccounts?: ScenarioResource[];
+  /** Microsoft.KeyVault/vaults with their keys and secrets (management plane). */
+  keyVaults?: ScenarioVault[];
+  /** Microsoft.Network/publicIPAddresses. */
+  publicIpAddresses?: ScenarioResource[];
+}
+
+/** An ARM item in wire shape; the emulator fills in `id` and `type` and serves every other field unchanged. */
+export interface ScenarioWire { name: string; properties?: Record<string, unknown>; [field: string]: unknown }
+
+/** A resource in a resource group (which must exist in the subscription). `resourceGroup` itself is not served. */
+export interface ScenarioResource extends ScenarioWire { resourceGroup: string; location?: string }
+
+export interface ScenarioVault extends ScenarioResource {
+  /** Keys in wire shape: `{name, properties: {attributes: {exp, ...}, rotationPolicy, ...}}` (`exp` in epoch seconds). */
+  keys?: ScenarioWire[];
+  /** Secrets in wire shape: `{name, properties: {attributes: {exp, ...}}}`. */
+  secrets?: ScenarioWire[];
 }
 
 export interface ScenarioRoleAssignment {
@@ -87,6 +122,8 @@ export interface Fault {
   malformed?: boolean;
   /** Answer 403 AuthorizationFailed, as ARM does for a principal without Reader. */
   forbidden?: boolean;
+  /** Extra response headers (e.g. x-ms-ratelimit-remaining-subscription-reads); alone, on a correct answer. */
+  headers?: Record<string, string>;
 }
 
 /** One request the emulator saw, for tests to assert on. Secrets and assertions are never logged. */

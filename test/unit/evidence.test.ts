@@ -1,13 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { fingerprint, mergeEvidence, observe } from '../../server/src/evidence/evidence';
 import { computeCoverage } from '../../server/src/evidence/coverage';
-import type { EvidenceRecord, Inventory } from '../../server/src/store/schema';
+import { type EvidenceRecord, type Inventory, emptyInventory } from '../../server/src/store/schema';
 
 const owned = { connectionId: 'c1', tenantId: 't1' };
 const S = '00000000-0000-0000-0000-000000000001';
 const defId = (guid: string) => `/subscriptions/${S}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 function inventory(): Inventory {
   return {
+    ...emptyInventory(),
     subscriptions: [{ ...owned, id: `/subscriptions/${S}`, subscriptionId: S, name: 'Prod', state: 'Enabled' }],
     resourceGroups: [{ ...owned, id: `/subscriptions/${S}/resourceGroups/rg1`, subscriptionId: S, name: 'rg1', location: 'westeurope', tags: { env: 'prod' } }],
     roleDefinitions: [
@@ -44,24 +45,24 @@ describe('evidence', () => {
   it('an unchanged observation updates lastSeenAt instead of adding a row; a change adds one', () => {
     const rows: EvidenceRecord[] = [];
     const first = mergeEvidence(rows, observe(inventory()), { ...owned, runId: 'r1', at: '2026-01-01T00:00:00.000Z' });
-    assert.equal(first.added, 6);
+    assert.equal(first.added, 7, '5 assignments, 1 resource group, 1 custom role');
     const second = mergeEvidence(rows, observe(inventory()), { ...owned, runId: 'r2', at: '2026-01-02T00:00:00.000Z' });
     assert.equal(second.added, 0);
-    assert.equal(rows.length, 6);
+    assert.equal(rows.length, 7);
     assert.ok(rows.every((r) => r.observedAt === '2026-01-01T00:00:00.000Z' && r.lastSeenAt === '2026-01-02T00:00:00.000Z'));
     const changed = inventory();
     changed.resourceGroups[0].tags = { env: 'dev' };
     const third = mergeEvidence(rows, observe(changed), { ...owned, runId: 'r3', at: '2026-01-03T00:00:00.000Z' });
     assert.equal(third.added, 1);
-    assert.equal(rows.length, 7);
+    assert.equal(rows.length, 8);
   });
 
   it('rows of another connection are never merged into', () => {
     const rows: EvidenceRecord[] = [];
     mergeEvidence(rows, observe(inventory()), { ...owned, runId: 'r1', at: 'a' });
     const other = mergeEvidence(rows, observe(inventory()), { connectionId: 'c2', tenantId: 't1', runId: 'r2', at: 'b' });
-    assert.equal(other.added, 6);
-    assert.equal(rows.length, 12);
+    assert.equal(other.added, 7);
+    assert.equal(rows.length, 14);
   });
 
   it('maps role assignments to CC6.1-CC6.3 and resource groups to CC6.6-CC6.7 and computes coverage', () => {
@@ -72,8 +73,10 @@ describe('evidence', () => {
     const cov = Object.fromEntries(computeCoverage(rows).map((c) => [c.control, c]));
     assert.equal(cov['CC6.1'].state, 'failing');
     assert.equal(cov['CC6.1'].failingCount, 2);
-    assert.equal(cov['CC6.6'].state, 'covered');
-    assert.equal(cov['CC6.6'].percent, 100);
+    assert.equal(cov['CC6.7'].state, 'covered');
+    assert.equal(cov['CC6.7'].percent, 100);
+    assert.equal(cov['CC6.6'].state, 'partial', 'storage and public IP evidence are expected too');
+    assert.equal(cov['CC6.6'].percent, 33);
     assert.equal(cov['CC7.1'].state, 'none');
   });
 });

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ConnectionSummary, RunSummary } from '../../../server/src/protocol';
+import { CredentialsUpdated, type ConnectionSummary, type RunSummary } from '../../../server/src/protocol';
 import type { Credentials } from '../credentials';
 import type { Ctx } from '../ctx';
 import { ActionableError, UserCancelledError } from '../errors';
@@ -29,6 +29,8 @@ export class UpdateCredentialsCommand implements Command {
     const value = arg && 'secret' in arg && typeof arg.secret === 'string' ? arg.secret : await this.ask(connection);
     await this.credentials.store(connection.id, connection.credentialKind, value);
     this.ctx.log.info(`Stored a new ${connection.credentialKind} for '${connection.name}'`);
+    // Audited as re-auth by the daemon; the connection leaves needs-credentials once the sync below succeeds.
+    await this.ctx.request(CredentialsUpdated.type, { connectionId: connection.id });
     const runs = await this.sync.run({ connectionId: connection.id }, `Rampart: syncing '${connection.name}' with the new credentials`);
     await this.sync.report(runs);
     return runs;

@@ -99,6 +99,12 @@ function connectionItem(c: ConnectionSummary): vscode.TreeItem {
   item.description = c.status === 'never-synced' ? statusLabel(c.status) : `${statusLabel(c.status)} · synced ${ago(c.lastSyncAt)}`;
   item.iconPath = connectionIcon(c);
   item.contextValue = `connection.${c.status}`;
+  if (c.deletedAt) {
+    // Revoked: history only, greyed, and no sync or credential actions (their menus match /^connection\./).
+    item.description = `revoked ${localTime(c.deletedAt) ?? ''} · kept until ${localTime(c.pruneAfter) ?? '?'}`;
+    item.iconPath = icon('circle-slash', 'disabledForeground');
+    item.contextValue = 'revoked.connection';
+  }
   const cloud = c.cloud.name === 'Custom' ? `Custom (${c.cloud.armEndpoint ?? 'no ARM endpoint'})` : c.cloud.name;
   item.tooltip = lines(
     c.description ? `${c.name}: ${c.description}` : c.name,

@@ -78,6 +78,7 @@ function stateIcon(state: CoverageState): vscode.ThemeIcon {
     case 'covered': return PASS_ICON();
     case 'partial': return icon('warning', 'list.warningForeground');
     case 'failing': return FAIL_ICON();
+    case 'stale': return icon('history', 'list.warningForeground');
     case 'none': return icon('circle-slash');
   }
 }

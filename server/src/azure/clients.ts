@@ -10,8 +10,13 @@ import type { TokenCredential } from '@azure/core-auth';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
+import { SecurityCenter } from '@azure/arm-security';
+import { StorageManagementClient } from '@azure/arm-storage';
+import { KeyVaultManagementClient } from '@azure/arm-keyvault';
+import { NetworkManagementClient } from '@azure/arm-network';
 import type { ResolvedCloud } from './clouds';
 import { explainDiscoveryFailure } from './discovery';
+import { DEFAULT_THROTTLE, ThrottleState, type ThrottleSettings, throttlingPolicies } from './throttling';
 
 export interface CredentialMaterial { secret?: string; certificatePem?: string }
 
@@ -22,9 +27,15 @@ export const DEFAULT_RETRY: RetrySettings = { maxRetries: 3, retryDelayInMs: 800
 export interface AzureSession {
   readonly cloud: ResolvedCloud;
   readonly credential: TokenCredential;
+  /** ARM rate-limit state shared by every client and the credential of this session (see throttling.ts). */
+  readonly throttle?: ThrottleState;
   subscriptions(): SubscriptionClient;
   resources(subscriptionId: string): ResourceManagementClient;
   authorization(subscriptionId: string): AuthorizationManagementClient;
+  security(subscriptionId: string): SecurityCenter;
+  storage(subscriptionId: string): StorageManagementClient;
+  keyVault(subscriptionId: string): KeyVaultManagementClient;
+  network(subscriptionId: string): NetworkManagementClient;
   /** Why sign-in discovery failed (unknown tenant, unreachable host, untrusted certificate), as an error to map. */
   explainSignInFailure(tenantId: string): Promise<Error>;
 }
@@ -36,12 +47,17 @@ export interface AzureSessionFactory {
 export class CredentialMissingError extends Error {}
 
 export class SdkSessionFactory implements AzureSessionFactory {
-  constructor(private readonly retry: RetrySettings = DEFAULT_RETRY) {}
+  constructor(private readonly retry: RetrySettings = DEFAULT_RETRY, private readonly throttleSettings: ThrottleSettings = DEFAULT_THROTTLE) {}
 
   async create(cloud: ResolvedCloud, tenantId: string, clientId: string, material: CredentialMaterial): Promise<AzureSession> {
     const ca = cloud.caFile ? await readCa(cloud.caFile) : undefined;
     const agent = new https.Agent({ keepAlive: true, maxSockets: 16, ...(ca ? { ca: [...tls.rootCertificates, ca] } : {}) });
-    const credOptions = { authorityHost: cloud.authorityHost, disableInstanceDiscovery: cloud.name === 'Custom', agent };
+    // One throttle state per session: every client and the credential add the same policy (additionalPolicies is
+    // read by core-client's ServiceClient, which identity and the track 2 clients extend, and by the modular
+    // clients' getClient alike).
+    const throttle = new ThrottleState(this.throttleSettings);
+    const additionalPolicies = throttlingPolicies(throttle);
+    const credOptions = { authorityHost: cloud.authorityHost, disableInstanceDiscovery: cloud.name === 'Custom', agent, additionalPolicies };
     let credential: TokenCredential;
     if (material.certificatePem) {
       credential = new ClientCertificateCredential(tenantId, clientId, { certificate: material.certificatePem }, credOptions);
@@ -50,13 +66,21 @@ export class SdkSessionFactory implements AzureSessionFactory {
     } else {
       throw new CredentialMissingError('no credential');
     }
-    const options = { endpoint: cloud.armEndpoint, credentialScopes: [cloud.armScope], agent, retryOptions: this.retry };
+    const options = { endpoint: cloud.armEndpoint, credentialScopes: [cloud.armScope], agent, retryOptions: this.retry, additionalPolicies };
+    // The modular clients (arm-storage 20, arm-keyvault 5) name the scope differently and silently ignore
+    // credentialScopes: without this they would ask for "<endpoint>/.default".
+    const modular = { endpoint: cloud.armEndpoint, credentials: { scopes: [cloud.armScope] }, agent, retryOptions: this.retry, additionalPolicies };
     return {
       cloud,
       credential,
+      throttle,
       subscriptions: () => new SubscriptionClient(credential, options),
       resources: (s) => new ResourceManagementClient(credential, s, options),
       authorization: (s) => new AuthorizationManagementClient(credential, s, options),
+      security: (s) => new SecurityCenter(credential, s, options),
+      storage: (s) => new StorageManagementClient(credential, s, modular),
+      keyVault: (s) => new KeyVaultManagementClient(credential, s, modular),
+      network: (s) => new NetworkManagementClient(credential, s, options),
       explainSignInFailure: (t) => explainDiscoveryFailure(cloud.authorityHost, t, agent),
     };
   }

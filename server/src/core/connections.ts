@@ -50,12 +50,14 @@ export function toRunSummary(r: RunRecord): RunSummary {
   return { ...r, counts: { ...r.counts } };
 }
 
-export function toConnectionSummary(data: StoreData, c: ConnectionRecord, recent = 5): ConnectionSummary {
+/** A connection for clients, with its latest runs; a revoked one carries deletedAt and when it will be pruned. */
+export function toConnectionSummary(data: StoreData, c: ConnectionRecord, recent = 5, retentionDays = 365): ConnectionSummary {
   const runs = data.runs.filter((r) => r.connectionId === c.id).slice(-recent).reverse().map(toRunSummary);
   return {
     id: c.id, name: c.name, description: c.description, tenantId: c.tenantId, clientId: c.clientId,
     credentialKind: c.credentialKind, cloud: c.cloud, status: c.status, statusDetail: c.statusDetail,
     createdAt: c.createdAt, lastSyncAt: c.lastSyncAt,
+    ...(c.deletedAt ? { deletedAt: c.deletedAt, pruneAfter: new Date(Date.parse(c.deletedAt) + retentionDays * 86_400_000).toISOString() } : {}),
     subscriptions: data.inventory.subscriptions.filter((s) => s.connectionId === c.id).map((s) => ({ id: s.subscriptionId, name: s.name, state: s.state })),
     recentRuns: runs,
   };

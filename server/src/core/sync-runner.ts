@@ -38,6 +38,7 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Syn
   const { store, clock, log } = deps;
   const conn = store.data.connections.find((c) => c.id === connectionId);
   if (!conn) throw new Error(`No connection with id ${connectionId}.`);
+  if (conn.deletedAt) throw new Error(`Connection '${conn.name}' was revoked: it no longer syncs.`);
   const run: RunRecord = { id: newId('run'), connectionId, startedAt: clock.now().toISOString(), status: 'running', counts: { ...EMPTY_COUNTS } };
   await store.update((d) => { d.runs.push(run); });
   log.info(`sync ${run.id} of '${conn.name}' started`);
@@ -54,13 +55,9 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Syn
   }
 
   const at = clock.now().toISOString();
-  const observations = observe(inventory);
+  const observations = observe(inventory, clock.now());
   await store.update((d) => {
-    const mine = <T extends { connectionId: string }>(rows: T[]) => rows.filter((r) => r.connectionId !== connectionId);
-    d.inventory.subscriptions = mine(d.inventory.subscriptions).concat(inventory.subscriptions);
-    d.inventory.resourceGroups = mine(d.inventory.resourceGroups).concat(inventory.resourceGroups);
-    d.inventory.roleAssignments = mine(d.inventory.roleAssignments).concat(inventory.roleAssignments);
-    d.inventory.roleDefinitions = mine(d.inventory.roleDefinitions).concat(inventory.roleDefinitions);
+    replaceInventory(d.inventory, inventory, connectionId);
     const merged = mergeEvidence(d.evidence, observations, { connectionId, tenantId: conn.tenantId, runId: run.id, at });
     const r = d.runs.find((x) => x.id === run.id)!;
     Object.assign(r, {
@@ -68,7 +65,9 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Syn
       counts: {
         subscriptions: inventory.subscriptions.length, resourceGroups: inventory.resourceGroups.length,
         roleAssignments: inventory.roleAssignments.length, roleDefinitions: inventory.roleDefinitions.length,
-        evidence: merged.rows, newEvidence: merged.added,
+        evidence: merged.rows, newEvidence: merged.added, secureScores: inventory.secureScores.length,
+        storageAccounts: inventory.storageAccounts.length, keyVaults: inventory.keyVaults.length, vaultKeys: inventory.vaultKeys.length,
+        vaultSecrets: inventory.vaultSecrets.length, publicIps: inventory.publicIps.length,
       },
     });
     const c = d.connections.find((x) => x.id === connectionId)!;
@@ -78,6 +77,14 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Syn
   });
   log.info(`sync ${run.id} of '${conn.name}' succeeded: ${JSON.stringify(run.counts)}`);
   return toRunSummary(run);
+}
+
+/** Swaps this connection's rows of every inventory table for the new ones; other connections' rows stay. */
+function replaceInventory(target: Inventory, fresh: Inventory, connectionId: string): void {
+  for (const key of Object.keys(fresh) as (keyof Inventory)[]) {
+    const kept = (target[key] ?? []).filter((r) => r.connectionId !== connectionId);
+    (target as unknown as Record<string, unknown[]>)[key] = [...kept, ...fresh[key]];
+  }
 }
 
 async function read(deps: SyncDeps, conn: ConnectionRecord, abortSignal: AbortSignal, progress: (m: string, d: number, t: number) => void): Promise<Inventory> {

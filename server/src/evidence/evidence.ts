@@ -8,6 +8,7 @@ import type { EvidenceRecord, Inventory, RoleAssignmentRecord, RoleDefinitionRec
 import { canonicalJson, sha256 } from '../util/canonical';
 import { newId } from '../util/ids';
 import { evidenceType } from './controls';
+import { observePosture } from './posture';
 
 export interface Observation {
   type: string;
@@ -21,7 +22,8 @@ export interface Observation {
 /** Roles that can grant access to others or change anything: holding them at subscription scope is a finding. */
 const PRIVILEGED_ROLES = new Set(['owner', 'user access administrator', 'role based access control administrator']);
 
-export function observe(inv: Inventory): Observation[] {
+/** Every observation of a sync's inventory: access (role assignments, groups) and posture, judged at `now`. */
+export function observe(inv: Inventory, now: Date = new Date()): Observation[] {
   const defs = new Map(inv.roleDefinitions.map((d) => [d.id.toLowerCase(), d]));
   const out: Observation[] = [];
   for (const ra of inv.roleAssignments) out.push(judgeAssignment(ra, defs.get(ra.roleDefinitionId.toLowerCase())));
@@ -31,6 +33,7 @@ export function observe(inv: Inventory): Observation[] {
       data: { name: rg.name, location: rg.location, tags: rg.tags },
     });
   }
+  out.push(...observePosture(inv, now));
   return out;
 }
 
@@ -90,6 +93,14 @@ export function evidenceLabel(r: EvidenceRecord): string {
   const d = r.data as Record<string, unknown>;
   if (r.type === 'role-assignment') return `${d.roleName} → ${d.principalType} ${String(d.principalId).slice(0, 8)} at ${shortScope(String(d.scope))}`;
   if (r.type === 'resource-group') return `${d.name} (${d.location})`;
+  if (r.type === 'secure-score') {
+    const p = typeof d.percentage === 'number' ? `${Math.round(d.percentage * 100)}%` : 'unknown';
+    return d.kind === 'overall' ? `Secure score ${p} (${d.current ?? '?'} of ${d.max ?? '?'})` : `${d.displayName ?? d.name}: ${p}`;
+  }
+  if (r.type === 'public-ip') return `${d.name} ${d.ipAddress ?? '(not allocated)'} → ${d.attachedTo ? String(d.attachedTo).split('/').slice(-2).join(' ') : 'nothing'}`;
+  if (r.type === 'key-vault-key' || r.type === 'key-vault-secret') return `${d.vault}/${d.name}${d.expires ? ` expires ${String(d.expires).slice(0, 10)}` : ''}`;
+  if (r.type === 'custom-role') return String(d.roleName);
+  if (typeof d.name === 'string') return d.resourceGroup ? `${d.name} (rg ${d.resourceGroup})` : d.name;
   return r.subject;
 }
 

@@ -2,7 +2,8 @@
  * Schema migrations, oldest first. Each takes the data at version `from` and returns it at `from + 1`.
  * A store written by a newer Rampart is refused rather than rewritten, so downgrading never loses data.
  */
-import { SCHEMA_VERSION, StoreData, emptyStore } from './schema';
+import { canonicalJson, sha256 } from '../util/canonical';
+import { SCHEMA_VERSION, StoreData, emptyInventory, emptyStore } from './schema';
 
 export class StoreVersionError extends Error {}
 
@@ -11,6 +12,21 @@ interface Migration { from: number; migrate(data: Record<string, unknown>): Reco
 const migrations: Migration[] = [
   // Version 0 is a file without schemaVersion: fill in what is missing from an empty store.
   { from: 0, migrate: (d) => ({ ...emptyStore(), ...d, schemaVersion: 1 }) },
+  // 2: posture inventories (secure score, storage, Key Vault, public IPs) and the audit anchor. The anchor starts
+  // from the rows as found: earlier tampering cannot be detected by count, but the chain itself still is checked.
+  {
+    from: 1,
+    migrate: (d) => {
+      const audit = (d.audit as { prevHash: string }[] | undefined) ?? [];
+      const last = audit[audit.length - 1];
+      return {
+        ...d,
+        inventory: { ...emptyInventory(), ...(d.inventory as object | undefined) },
+        meta: { ...(d.meta as object | undefined), auditAnchor: { count: audit.length, headHash: last ? sha256(canonicalJson(last)) : '' } },
+        schemaVersion: 2,
+      };
+    },
+  },
 ];
 
 export function migrate(raw: unknown, file: string): StoreData {

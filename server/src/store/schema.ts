@@ -3,9 +3,9 @@
  * so no query mixes connections unless it asks to. Bump SCHEMA_VERSION and add a migration in migrations.ts
  * whenever this shape changes.
  */
-import type { CloudConfig, ConnectionStatus, CredentialKind, EvidenceStatus, RunStatus } from '../protocol';
+import type { CloudConfig, ConnectionStatus, CredentialKind, EvidenceStatus, RunSummary } from '../protocol';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface ConnectionRecord {
   id: string;
@@ -25,18 +25,12 @@ export interface ConnectionRecord {
   status: ConnectionStatus;
   statusDetail?: string;
   lastSyncAt?: string;
+  /** Set by revoke: the connection never syncs again; its history is kept until the retention window ends. */
+  deletedAt?: string;
 }
 
-export interface RunRecord {
-  id: string;
-  connectionId: string;
-  startedAt: string;
-  endedAt?: string;
-  status: RunStatus;
-  counts: { subscriptions: number; resourceGroups: number; roleAssignments: number; roleDefinitions: number; evidence: number; newEvidence: number };
-  error?: string;
-  errorCode?: string;
-}
+/** A run as stored is exactly what clients are told about it (protocol.RunSummary). */
+export type RunRecord = RunSummary;
 
 interface Owned { connectionId: string; tenantId: string }
 
@@ -58,6 +52,50 @@ export interface Inventory {
   resourceGroups: ResourceGroupRecord[];
   roleAssignments: RoleAssignmentRecord[];
   roleDefinitions: RoleDefinitionRecord[];
+  secureScores: SecureScoreRecord[];
+  storageAccounts: StorageAccountRecord[];
+  keyVaults: KeyVaultRecord[];
+  vaultKeys: VaultKeyRecord[];
+  vaultSecrets: VaultSecretRecord[];
+  publicIps: PublicIpRecord[];
+}
+
+/**
+ * Posture records. A field the API did not return is left undefined (never defaulted): the evidence engine turns it
+ * into "unknown", so a missing value can never pass a check.
+ */
+export interface ScoreFigures { current?: number; max?: number; percentage?: number }
+export interface SecureScoreRecord extends Owned, ScoreFigures {
+  id: string; subscriptionId: string; name: string; displayName?: string; weight?: number;
+  controls: (ScoreFigures & { id: string; name: string; displayName?: string; healthy?: number; unhealthy?: number; notApplicable?: number; weight?: number })[];
+}
+export interface StorageAccountRecord extends Owned {
+  id: string; subscriptionId: string; name: string; resourceGroup: string; location?: string;
+  allowBlobPublicAccess?: boolean; publicNetworkAccess?: string; networkDefaultAction?: string;
+  minimumTlsVersion?: string; httpsOnly?: boolean; allowSharedKeyAccess?: boolean;
+}
+export interface KeyVaultRecord extends Owned {
+  id: string; subscriptionId: string; name: string; resourceGroup: string; location?: string;
+  enablePurgeProtection?: boolean; enableSoftDelete?: boolean; enableRbacAuthorization?: boolean;
+  publicNetworkAccess?: string; networkDefaultAction?: string;
+}
+export interface KeyRotation { rotateAfter?: string; rotateBeforeExpiry?: string; notifyBeforeExpiry?: string; expiryTime?: string }
+export interface VaultKeyRecord extends Owned {
+  id: string; subscriptionId: string; vaultId: string; name: string;
+  /** Whether the API returned the key's attributes at all (without them, expiry is unknown rather than "none"). */
+  attributesReturned: boolean; enabled?: boolean; expires?: string;
+  /** undefined: the API returned no rotation policy for the key. */
+  rotation?: KeyRotation;
+}
+export interface VaultSecretRecord extends Owned {
+  id: string; subscriptionId: string; vaultId: string; name: string;
+  attributesReturned: boolean; enabled?: boolean; expires?: string;
+}
+export interface PublicIpRecord extends Owned {
+  id: string; subscriptionId: string; name: string; resourceGroup: string; location?: string;
+  ipAddress?: string; allocation?: string; version?: string; sku?: string;
+  /** The resource the address is attached to (NIC, load balancer, gateway...), from its ipConfiguration or NAT gateway. */
+  attachedTo?: string;
 }
 
 export interface EvidenceRecord extends Owned {
@@ -76,7 +114,7 @@ export interface EvidenceRecord extends Owned {
   runId: string;
 }
 
-export type AuditAction = 'connect' | 'sync' | 'sync-failure';
+export type AuditAction = 'connect' | 'sync' | 'sync-failure' | 're-auth' | 'revoke' | 'prune' | 'export' | 'assessment-approval';
 export interface AuditRecord {
   id: string;
   at: string;
@@ -86,7 +124,14 @@ export interface AuditRecord {
   details: Record<string, unknown>;
   /** SHA-256 of the previous row's canonical form ('' for the first row): the log proves it was not edited. */
   prevHash: string;
+  /** Position in the log, 0-based (rows written before schema 2 have none): tells a deleted row from an edited one. */
+  seq?: number;
 }
+
+/** Written with every audit append, in the same atomic store write: lets `verify` notice a truncated tail. */
+export interface AuditAnchor { count: number; headHash: string }
+
+export interface StoreMeta { auditAnchor?: AuditAnchor }
 
 export interface StoreData {
   schemaVersion: number;
@@ -95,6 +140,7 @@ export interface StoreData {
   inventory: Inventory;
   evidence: EvidenceRecord[];
   audit: AuditRecord[];
+  meta: StoreMeta;
 }
 
 export function emptyStore(): StoreData {
@@ -102,8 +148,16 @@ export function emptyStore(): StoreData {
     schemaVersion: SCHEMA_VERSION,
     connections: [],
     runs: [],
-    inventory: { subscriptions: [], resourceGroups: [], roleAssignments: [], roleDefinitions: [] },
+    inventory: emptyInventory(),
     evidence: [],
     audit: [],
+    meta: {},
+  };
+}
+
+export function emptyInventory(): Inventory {
+  return {
+    subscriptions: [], resourceGroups: [], roleAssignments: [], roleDefinitions: [],
+    secureScores: [], storageAccounts: [], keyVaults: [], vaultKeys: [], vaultSecrets: [], publicIps: [],
   };
 }

@@ -53,6 +53,16 @@ export class Store {
     return run;
   }
 
+  /**
+   * Runs `read` (which may take long: an export) with no update in between, so it sees one consistent state.
+   * Updates made meanwhile wait; `read` must not call `update` itself (it would wait for itself).
+   */
+  exclusive<T>(read: (data: StoreData) => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => read(this.db.data));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   /** Re-reads the file, e.g. after another process wrote it. */
   async reload(): Promise<void> {
     await this.queue;

@@ -2,9 +2,11 @@
  * Reads one connection's posture through the real SDK clients into inventory records. Nothing here writes the
  * store: the caller commits the whole result at once.
  */
+import { setMaxListeners } from 'node:events';
 import type { AzureSession } from '../azure/clients';
 import { SyncError, toSyncError, type ErrorContext } from '../azure/errors';
-import type { Inventory, RoleDefinitionRecord } from '../store/schema';
+import { type Inventory, type RoleDefinitionRecord, emptyInventory } from '../store/schema';
+import { readKeyVaults, readPublicIps, readSecureScores, readStorageAccounts } from './collect-posture';
 import { Pool } from './pool';
 
 export interface CollectContext {
@@ -20,9 +22,11 @@ export interface CollectContext {
 }
 
 export async function collect(ctx: CollectContext): Promise<Inventory> {
-  const inv: Inventory = { subscriptions: [], resourceGroups: [], roleAssignments: [], roleDefinitions: [] };
+  const inv: Inventory = emptyInventory();
   const owned = { connectionId: ctx.connectionId, tenantId: ctx.tenantId };
   const { abortSignal } = ctx;
+  // Every request in flight listens on the one signal: more than Node's default of 10 is expected, not a leak.
+  setMaxListeners(Math.max(100, ctx.concurrency * 4), abortSignal);
   const step = async <T>(what: string, subscriptionId: string | undefined, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -55,7 +59,7 @@ export async function collect(ctx: CollectContext): Promise<Inventory> {
   }
 
   const active = inv.subscriptions.filter((s) => s.state !== 'Disabled' && s.state !== 'Deleted');
-  const total = active.length * 3;
+  const total = active.length * 7;
   let done = 0;
   const tick = (what: string) => { done++; ctx.progress(what, done, total); };
   const pool = new Pool(ctx.concurrency);
@@ -84,6 +88,7 @@ export async function collect(ctx: CollectContext): Promise<Inventory> {
       }
       tick(`${sub.name}: role assignments`);
     }));
+    tasks.push(...postureTasks(ctx, inv, pool, sub, owned, step, tick));
   }
   const settled = await Promise.allSettled(tasks);
   const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && r.reason instanceof SyncError)
@@ -107,10 +112,43 @@ function resolveRoleNames(inv: Inventory): void {
     a.roleName = byGuid.get(guid) ?? `unknown role ${guid}`;
     used.add(a.roleDefinitionId.toLowerCase());
   }
-  inv.roleDefinitions = inv.roleDefinitions.filter((d) => d.roleType === 'CustomRole' || used.has(d.id.toLowerCase()));
+  inv.roleDefinitions = inv.roleDefinitions.filter((d) => d.roleType !== 'BuiltInRole' || used.has(d.id.toLowerCase()));
 }
 
 type Owned = { connectionId: string; tenantId: string };
+type StepFn = <T>(what: string, subscriptionId: string | undefined, fn: () => Promise<T>) => Promise<T>;
+
+/** Secure score, storage, Key Vault and public IPs of one subscription: four pooled tasks (vault contents fan out). */
+function postureTasks(
+  ctx: CollectContext, inv: Inventory, pool: Pool, sub: { subscriptionId: string; name: string }, owned: Owned, step: StepFn, tick: (what: string) => void,
+): Promise<void>[] {
+  const s = sub.subscriptionId;
+  const { session, abortSignal } = ctx;
+  const subStep = <T>(what: string, fn: () => Promise<T>) => step(what, s, fn);
+  // Vault contents run outside the pool slot of the vault list, or a pool of 1 would wait on itself.
+  const fanOut = <T>(task: () => Promise<T>) => pool.run(task);
+  return [
+    pool.run(async () => {
+      inv.secureScores.push(...await readSecureScores(session, s, owned, subStep, abortSignal));
+      tick(`${sub.name}: secure score`);
+    }),
+    pool.run(async () => {
+      inv.storageAccounts.push(...await readStorageAccounts(session, s, owned, subStep, abortSignal));
+      tick(`${sub.name}: storage accounts`);
+    }),
+    (async () => {
+      const r = await readKeyVaults(session, s, owned, subStep, abortSignal, fanOut);
+      inv.keyVaults.push(...r.vaults);
+      inv.vaultKeys.push(...r.keys);
+      inv.vaultSecrets.push(...r.secrets);
+      tick(`${sub.name}: key vaults`);
+    })(),
+    pool.run(async () => {
+      inv.publicIps.push(...await readPublicIps(session, s, owned, subStep, abortSignal));
+      tick(`${sub.name}: public IP addresses`);
+    }),
+  ];
+}
 interface SdkRoleDefinition {
   id?: string; name?: string; roleName?: string; roleType?: string; assignableScopes?: string[];
   permissions?: { actions?: string[]; notActions?: string[]; dataActions?: string[]; notDataActions?: string[] }[];

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { stableGuid } from '../http';
 import type { Scenario, ScenarioRoleAssignment, ScenarioSubscription } from '../scenario';
+import { keyVault, publicIp, scoreControl, secureScore, storageAccount } from './posture-builders';
 
 const id = (name: string) => stableGuid(`contoso-sample:${name}`);
 const TENANT = '7d3c2b1a-9e8f-4a6b-8c5d-0e1f2a3b4c5d';
@@ -36,6 +37,16 @@ const S = (name: string, role: string, scope = '', description?: string): Scenar
   principalId: sp(name), principalType: 'ServicePrincipal', role, scope, ...(description ? { description } : {}),
 });
 const rg = (name: string) => `resourceGroups/${name}`;
+
+// Posture: a mix of good, bad and unknown (fields the API leaves out) so every evidence state shows in the demo.
+const control = {
+  mfa: ['34a42fb3-e6db-409c-b56b-7b1db6b8aee0', 'Enable MFA'],
+  transit: ['0e55495e-034f-4abc-8293-767229250176', 'Encrypt data in transit'],
+  network: ['2d358f2c-1c9a-4a63-8d2f-6b1c0e3a7f11', 'Restrict unauthorized network access'],
+  updates: ['9b1e7c55-3d0a-4f2e-a6c1-5e8f2b7d4c22', 'Apply system updates'],
+} as const;
+const nicConfig = (sub: string, rgName: string, nic: string) => `/subscriptions/${sub}/resourceGroups/${rgName}/providers/Microsoft.Network/networkInterfaces/${nic}/ipConfigurations/ipconfig1`;
+const frontend = (sub: string, rgName: string, kind: string, name: string, cfg: string) => `/subscriptions/${sub}/resourceGroups/${rgName}/providers/Microsoft.Network/${kind}/${name}/${cfg}`;
 
 const tags = (env: string, owner: string, costCenter: string, extra: Record<string, string> = {}) => ({ env, owner, costCenter, ...extra });
 
@@ -74,6 +85,34 @@ const production: ScenarioSubscription = {
     G('Helpdesk', custom.vmOperator, rg('rg-prod-web')),
     U('frank.silva', 'Reader'),
   ],
+  secureScores: [secureScore(22.3, 36)],
+  secureScoreControls: [
+    scoreControl(control.mfa[0], control.mfa[1], 10, 10, 4, 0),
+    scoreControl(control.transit[0], control.transit[1], 3.33, 4, 5, 1),
+    scoreControl(control.network[0], control.network[1], 2, 4, 3, 3),
+    scoreControl(control.updates[0], control.updates[1], 6, 6, 8, 0),
+  ],
+  storageAccounts: [
+    storageAccount('stcontosoprodweb', 'rg-prod-web', 'eastus', {
+      allowBlobPublicAccess: false, publicNetworkAccess: 'Disabled', minimumTlsVersion: 'TLS1_2', supportsHttpsTrafficOnly: true,
+      allowSharedKeyAccess: false, networkAcls: { bypass: 'AzureServices', defaultAction: 'Deny', ipRules: [], virtualNetworkRules: [] },
+    }),
+    storageAccount('stcontosoproddata', 'rg-prod-data', 'eastus', {
+      allowBlobPublicAccess: true, publicNetworkAccess: 'Enabled', minimumTlsVersion: 'TLS1_2', supportsHttpsTrafficOnly: true,
+      allowSharedKeyAccess: true, networkAcls: { bypass: 'AzureServices', defaultAction: 'Allow', ipRules: [], virtualNetworkRules: [] },
+    }),
+  ],
+  keyVaults: [
+    keyVault('kv-contoso-prod', 'rg-prod-identity', 'westeurope', TENANT, {
+      enableSoftDelete: true, enableRbacAuthorization: false, publicNetworkAccess: 'Enabled',
+      networkAcls: { bypass: 'AzureServices', defaultAction: 'Allow', ipRules: [], virtualNetworkRules: [] },
+      accessPolicies: [{ tenantId: TENANT, objectId: user('grace.lee'), permissions: { keys: ['get', 'list'], secrets: ['get', 'list'] } }],
+    }, [{ name: 'app-encryption', expires: '2030-06-30T00:00:00Z' }], [{ name: 'db-connection', expires: '2030-01-31T00:00:00Z' }]),
+  ],
+  publicIpAddresses: [
+    publicIp('pip-prod-appgw', 'rg-prod-network', 'eastus2', '20.42.10.5', frontend(PROD, 'rg-prod-network', 'applicationGateways', 'agw-prod', 'frontendIPConfigurations/appGwPublicFrontendIp')),
+    publicIp('pip-prod-bastion', 'rg-prod-network', 'eastus2', '20.42.10.9', frontend(PROD, 'rg-prod-network', 'bastionHosts', 'bas-prod', 'bastionHostIpConfigurations/IpConf')),
+  ],
 };
 
 const development: ScenarioSubscription = {
@@ -106,6 +145,23 @@ const development: ScenarioSubscription = {
     U('nina.schulz', custom.vmOperator, rg('rg-dev-web')),
     U('bob.martinez', 'Reader'),
   ],
+  secureScores: [secureScore(28.1, 36)],
+  secureScoreControls: [
+    scoreControl(control.mfa[0], control.mfa[1], 10, 10, 2, 0),
+    scoreControl(control.updates[0], control.updates[1], 6, 6, 3, 0),
+  ],
+  storageAccounts: [
+    storageAccount('stcontosodevsandbox', 'rg-dev-sandbox', 'westus2', {
+      allowBlobPublicAccess: false, minimumTlsVersion: 'TLS1_0', supportsHttpsTrafficOnly: false,
+      networkAcls: { bypass: 'AzureServices', defaultAction: 'Allow', ipRules: [], virtualNetworkRules: [] },
+    }),
+  ],
+  // Fields left out on purpose (as older vaults return them): purge protection, RBAC and network access are unknown.
+  keyVaults: [keyVault('kv-contoso-dev', 'rg-dev-sandbox', 'westus2', TENANT, { enableSoftDelete: true }, [], [{ name: 'test-api-key', expires: '2031-12-31T00:00:00Z' }])],
+  publicIpAddresses: [
+    publicIp('pip-dev-old-vm', 'rg-dev-sandbox', 'westus2', '20.51.3.77'),
+    publicIp('pip-dev-web', 'rg-dev-web', 'westus2', '20.51.3.80', nicConfig(DEV, 'rg-dev-web', 'nic-dev-web-01')),
+  ],
 };
 
 const shared: ScenarioSubscription = {
@@ -135,6 +191,31 @@ const shared: ScenarioSubscription = {
     U('carol.nguyen', 'Reader'),
     U('henry.adams', 'Reader'),
     G('Helpdesk', 'Reader'),
+  ],
+  secureScores: [secureScore(31, 36)],
+  secureScoreControls: [scoreControl(control.mfa[0], control.mfa[1], 10, 10, 1, 0)],
+  storageAccounts: [
+    // Created before the account-level settings existed: the API returns no allowBlobPublicAccess or publicNetworkAccess.
+    storageAccount('stcontosologs', 'rg-shared-logs', 'northeurope', {
+      minimumTlsVersion: 'TLS1_2', supportsHttpsTrafficOnly: true,
+      networkAcls: { bypass: 'AzureServices', defaultAction: 'Deny', ipRules: [{ value: '203.0.113.0/24', action: 'Allow' }], virtualNetworkRules: [] },
+    }),
+  ],
+  keyVaults: [
+    keyVault('kv-contoso-shared', 'rg-shared-keyvaults', 'eastus', TENANT, {
+      enableSoftDelete: true, enablePurgeProtection: true, enableRbacAuthorization: true, publicNetworkAccess: 'Disabled',
+    }, [
+      { name: 'cmk-storage', expires: '2030-06-30T00:00:00Z', rotateAfter: 'P90D' },
+      { name: 'legacy-signing', notifyOnly: true },
+      { name: 'tls-wildcard', expires: '2025-03-31T00:00:00Z', rotateAfter: 'P1Y' },
+    ], [
+      { name: 'sql-admin-password', expires: '2030-01-31T00:00:00Z' },
+      { name: 'partner-api-token', expires: '2025-03-31T00:00:00Z' },
+      { name: 'smtp-relay-password' },
+    ]),
+  ],
+  publicIpAddresses: [
+    publicIp('pip-shared-firewall', 'rg-shared-hub-network', 'eastus', '52.170.4.21', frontend(SHARED, 'rg-shared-hub-network', 'azureFirewalls', 'afw-hub', 'azureFirewallIpConfigurations/ipconfig1')),
   ],
 };
 

@@ -1,0 +1,141 @@
+/**
+ * Posture sources of one subscription, read through the real SDK clients: Defender for Cloud secure score,
+ * storage accounts, Key Vault (management plane: vaults, key and secret metadata), public IP addresses.
+ * Mapping rule: a field the SDK did not return stays undefined. Nothing here decides pass or fail.
+ */
+import type { AzureSession } from '../azure/clients';
+import type {
+  KeyRotation, KeyVaultRecord, PublicIpRecord, SecureScoreRecord, StorageAccountRecord, VaultKeyRecord, VaultSecretRecord,
+} from '../store/schema';
+
+type Owned = { connectionId: string; tenantId: string };
+/** Runs one SDK call under the collector's error mapping (and the pool, for fan-out). */
+export type Step = <T>(what: string, fn: () => Promise<T>) => Promise<T>;
+
+async function all<T>(iter: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iter) out.push(item);
+  return out;
+}
+
+/** The resource group named in an ARM id ('' when there is none). */
+export function resourceGroupOf(id: string | undefined): string {
+  return /\/resourceGroups\/([^/]+)/i.exec(id ?? '')?.[1] ?? '';
+}
+
+/** A Date, an epoch-seconds number or an ISO string as ISO; undefined stays undefined. */
+function iso(v: Date | number | string | undefined | null): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  const d = v instanceof Date ? v : typeof v === 'number' ? new Date(v * 1000) : new Date(v);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+/** Secure score per subscription (normally one, "ascScore") with its controls attached. */
+export async function readSecureScores(session: AzureSession, s: string, owned: Owned, step: Step, abortSignal: AbortSignal): Promise<SecureScoreRecord[]> {
+  const client = session.security(s);
+  const [scores, controls] = await Promise.all([
+    step('secure scores', () => all(client.secureScores.list({ abortSignal }))),
+    step('secure score controls', () => all(client.secureScoreControls.list({ abortSignal }))),
+  ]);
+  const out: SecureScoreRecord[] = scores.map((x) => ({
+    ...owned, id: x.id ?? `/subscriptions/${s}/providers/Microsoft.Security/secureScores/${x.name}`, subscriptionId: s,
+    name: x.name ?? 'ascScore', displayName: x.displayName, weight: x.weight, current: x.current, max: x.max, percentage: x.percentage, controls: [],
+  }));
+  for (const c of controls) {
+    const scoreName = /\/secureScores\/([^/]+)\/secureScoreControls\//i.exec(c.id ?? '')?.[1]?.toLowerCase();
+    let owner = out.find((x) => x.name.toLowerCase() === scoreName) ?? out[0];
+    if (!owner) {
+      // Controls without their score: keep them, with the overall figures unknown.
+      owner = { ...owned, id: `/subscriptions/${s}/providers/Microsoft.Security/secureScores/${scoreName ?? 'ascScore'}`, subscriptionId: s, name: scoreName ?? 'ascScore', controls: [] };
+      out.push(owner);
+    }
+    owner.controls.push({
+      id: c.id ?? '', name: c.name ?? '', displayName: c.displayName, current: c.current, max: c.max, percentage: c.percentage,
+      healthy: c.healthyResourceCount, unhealthy: c.unhealthyResourceCount, notApplicable: c.notApplicableResourceCount, weight: c.weight,
+    });
+  }
+  return out;
+}
+
+/** Storage accounts and their public-access settings. */
+export async function readStorageAccounts(session: AzureSession, s: string, owned: Owned, step: Step, abortSignal: AbortSignal): Promise<StorageAccountRecord[]> {
+  const accounts = await step('storage accounts', () => all(session.storage(s).storageAccounts.list({ abortSignal })));
+  return accounts.map((a) => ({
+    ...owned, id: a.id ?? '', subscriptionId: s, name: a.name ?? '', resourceGroup: resourceGroupOf(a.id), location: a.location,
+    allowBlobPublicAccess: a.allowBlobPublicAccess, publicNetworkAccess: a.publicNetworkAccess,
+    networkDefaultAction: a.networkRuleSet?.defaultAction, minimumTlsVersion: a.minimumTlsVersion,
+    httpsOnly: a.enableHttpsTrafficOnly, allowSharedKeyAccess: a.allowSharedKeyAccess,
+  }));
+}
+
+/** Vaults with their settings, then each vault's keys and secrets (metadata only: ARM never returns values). */
+export async function readKeyVaults(
+  session: AzureSession, s: string, owned: Owned, step: Step, abortSignal: AbortSignal,
+  fanOut: <T>(task: () => Promise<T>) => Promise<T>,
+): Promise<{ vaults: KeyVaultRecord[]; keys: VaultKeyRecord[]; secrets: VaultSecretRecord[] }> {
+  const client = session.keyVault(s);
+  const found = await fanOut(() => step('key vaults', () => all(client.vaults.listBySubscription({ abortSignal }))));
+  const vaults: KeyVaultRecord[] = found.map((v) => ({
+    ...owned, id: v.id ?? '', subscriptionId: s, name: v.name ?? '', resourceGroup: resourceGroupOf(v.id), location: v.location,
+    enablePurgeProtection: v.properties?.enablePurgeProtection, enableSoftDelete: v.properties?.enableSoftDelete,
+    enableRbacAuthorization: v.properties?.enableRbacAuthorization, publicNetworkAccess: v.properties?.publicNetworkAccess,
+    networkDefaultAction: v.properties?.networkAcls?.defaultAction,
+  }));
+  const keys: VaultKeyRecord[] = [];
+  const secrets: VaultSecretRecord[] = [];
+  await Promise.all(vaults.map((v) => fanOut(async () => {
+    const [ks, ss] = await Promise.all([
+      step(`keys of vault ${v.name}`, () => all(client.keys.list(v.resourceGroup, v.name, { abortSignal }))),
+      step(`secrets of vault ${v.name}`, () => all(client.secrets.list(v.resourceGroup, v.name, { abortSignal }))),
+    ]);
+    for (const k of ks) {
+      keys.push({
+        ...owned, id: k.id ?? '', subscriptionId: s, vaultId: v.id, name: k.name ?? '', attributesReturned: k.attributes !== undefined,
+        enabled: k.attributes?.enabled, expires: iso(k.attributes?.expires), rotation: k.rotationPolicy ? rotationOf(k.rotationPolicy) : undefined,
+      });
+    }
+    for (const x of ss) {
+      const attributes = x.properties?.attributes;
+      secrets.push({
+        ...owned, id: x.id ?? '', subscriptionId: s, vaultId: v.id, name: x.name ?? '', attributesReturned: attributes !== undefined,
+        enabled: attributes?.enabled, expires: iso(attributes?.expires),
+      });
+    }
+  })));
+  return { vaults, keys, secrets };
+}
+
+interface SdkRotationPolicy {
+  attributes?: { expiryTime?: string };
+  lifetimeActions?: { trigger?: { timeAfterCreate?: string; timeBeforeExpiry?: string }; action?: { type?: string } }[];
+}
+
+function rotationOf(p: SdkRotationPolicy): KeyRotation {
+  const r: KeyRotation = { expiryTime: p.attributes?.expiryTime };
+  for (const a of p.lifetimeActions ?? []) {
+    const type = a.action?.type?.toLowerCase();
+    if (type === 'rotate') {
+      r.rotateAfter ??= a.trigger?.timeAfterCreate;
+      r.rotateBeforeExpiry ??= a.trigger?.timeBeforeExpiry;
+    } else if (type === 'notify') {
+      r.notifyBeforeExpiry ??= a.trigger?.timeBeforeExpiry;
+    }
+  }
+  return r;
+}
+
+/** Public IP addresses and what each is attached to. */
+export async function readPublicIps(session: AzureSession, s: string, owned: Owned, step: Step, abortSignal: AbortSignal): Promise<PublicIpRecord[]> {
+  const ips = await step('public IP addresses', () => all(session.network(s).publicIPAddresses.listAll({ abortSignal })));
+  return ips.map((p) => ({
+    ...owned, id: p.id ?? '', subscriptionId: s, name: p.name ?? '', resourceGroup: resourceGroupOf(p.id), location: p.location,
+    ipAddress: p.ipAddress, allocation: p.publicIPAllocationMethod, version: p.publicIPAddressVersion, sku: p.sku?.name,
+    attachedTo: attachmentOf(p.ipConfiguration?.id) ?? p.natGateway?.id,
+  }));
+}
+
+/** The resource owning an ipConfiguration: /.../networkInterfaces/nic1/ipConfigurations/x -> /.../networkInterfaces/nic1. */
+function attachmentOf(ipConfigurationId: string | undefined): string | undefined {
+  if (!ipConfigurationId) return undefined;
+  return ipConfigurationId.replace(/\/(ipConfigurations|frontendIPConfigurations|ipconfigurations)\/[^/]+$/i, '');
+}
