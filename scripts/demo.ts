@@ -31,7 +31,16 @@ async function main(): Promise<number> {
     if (connected !== 0) return connected;
     const status = await cli('status');
     if (status !== 0) return status;
-    console.log(`\nThe store is ${path.relative(root, store)}/rampart.json; run 'node dist/cli.js --store ${path.relative(root, store)} status --json' for all of it.`);
+    const verified = await cli('verify');
+    if (verified !== 0) return verified;
+    // The evidence bundle an auditor receives, then the check they run on it (hashes and the audit-log chain).
+    const bundle = path.join(work, 'evidence.zip');
+    const exported = await cli('export', '--format', 'bundle', '--out', bundle);
+    if (exported !== 0) return exported;
+    const bundleVerified = await cli('verify', bundle);
+    if (bundleVerified !== 0) return bundleVerified;
+    console.log(`\nThe bundle is ${path.relative(root, bundle)} (unzip it and open index.html).`);
+    console.log(`The store is ${path.relative(root, store)}/rampart.json; run 'node dist/cli.js --store ${path.relative(root, store)} status --json' for all of it.`);
     return 0;
   } finally {
     await emu.stop();

@@ -10,10 +10,12 @@ import {
   type RequestType0,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { GetCredential, StoreChanged, SyncProgressNotification, type SyncProgress } from '../../server/src/protocol';
+import { ExportProgressNotification, GetCredential, StoreChanged, SyncProgressNotification, type ExportProgress, type SyncProgress } from '../../server/src/protocol';
 import type { Credentials } from './credentials';
 import { ActionableError, DaemonNotRunningError, errorMessage, isConnectionLost } from './errors';
 import { Log, redactingTraceChannel } from './log';
+import { lintConfigWatcher, lintDocumentSelector } from './lint';
+import { SECTION, daemonSettings } from './config';
 
 export type DaemonState = 'stopped' | 'starting' | 'running' | 'failed';
 
@@ -40,6 +42,8 @@ export class Ctx implements vscode.Disposable {
   readonly onStoreChanged = this.storeChangedEmitter.event;
   private readonly syncProgressEmitter = new vscode.EventEmitter<SyncProgress>();
   readonly onSyncProgress = this.syncProgressEmitter.event;
+  private readonly exportProgressEmitter = new vscode.EventEmitter<ExportProgress>();
+  readonly onExportProgress = this.exportProgressEmitter.event;
   private readonly stateEmitter = new vscode.EventEmitter<DaemonState>();
   readonly onDidChangeState = this.stateEmitter.event;
 
@@ -49,6 +53,7 @@ export class Ctx implements vscode.Disposable {
     private readonly credentials: Credentials,
   ) {
     this.pushExt(this.storeChangedEmitter, this.syncProgressEmitter, this.stateEmitter);
+    this.pushExt(this.exportProgressEmitter);
   }
 
   get storePath(): string {
@@ -138,13 +143,18 @@ export class Ctx implements vscode.Disposable {
     const run = { module: serverModule, transport: TransportKind.ipc, args: ['--store', this.storePath] };
     // Same options in debug mode: an --inspect port would collide when tests run several editors.
     const serverOptions: ServerOptions = { run, debug: run };
+    const configWatcher = lintConfigWatcher();
+    this.clientSubscriptions.push(configWatcher);
     const clientOptions: LanguageClientOptions = {
-      // Later: lint role definitions, ARM templates and Bicep-generated JSON.
-      documentSelector: [{ scheme: 'file', language: 'json' }, { scheme: 'untitled', language: 'json' }],
+      // JSON, JSONC, Bicep and the rampart.lint.files globs: the daemon lints role definitions, ARM templates, Bicep.
+      documentSelector: lintDocumentSelector(),
       outputChannel: this.log.channel,
       traceOutputChannel: redactingTraceChannel(this.log.channel),
       // Failed syncs are expected (expired secrets); the notifications offer "Show Log" instead of popping the panel.
       revealOutputChannelOn: RevealOutputChannelOn.Never,
+      // rampart.staleAfter, retentionDays, gracePeriodDays: read at start, re-read by the daemon on each change.
+      initializationOptions: daemonSettings(),
+      synchronize: { configurationSection: SECTION, fileEvents: configWatcher },
     };
     // The id 'rampart' makes the client read `rampart.trace.server` itself.
     const client = new LanguageClient('rampart', 'Rampart', serverOptions, clientOptions);
@@ -156,6 +166,7 @@ export class Ctx implements vscode.Disposable {
       }),
       client.onNotification(StoreChanged.type, (e) => this.storeChangedEmitter.fire(e)),
       client.onNotification(SyncProgressNotification.type, (p) => this.syncProgressEmitter.fire(p)),
+      client.onNotification(ExportProgressNotification.type, (p) => this.exportProgressEmitter.fire(p)),
       client.onDidChangeState((e) => this.onClientState(client, e.newState)),
     );
 

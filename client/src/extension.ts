@@ -1,15 +1,21 @@
 import * as vscode from 'vscode';
 import { snapshot, type RampartApi, type RampartViewId } from './api';
 import { ConnectCommand } from './commands/connect';
+import { OpenDashboardCommand } from './commands/dashboard';
+import { ExportEvidenceCommand } from './commands/export';
+import { GenerateConnectorRoleCommand } from './commands/connectorRole';
 import { CommandManager } from './commands/manager';
 import { RefreshCommand, RestartDaemonCommand, ShowLogCommand } from './commands/misc';
 import { ConnectionSyncCommand, SyncNowCommand } from './commands/sync';
 import { UpdateCredentialsCommand } from './commands/updateCredentials';
+import { RevokeConnectionCommand } from './commands/revoke';
 import { Credentials } from './credentials';
 import { Ctx } from './ctx';
+import { DashboardPanel } from './dashboard/panel';
 import { ActionableError, errorMessage } from './errors';
 import { Log } from './log';
 import { showError } from './notify';
+import { StaleWatcher } from './staleness';
 import { StatusBar } from './statusBar';
 import { SyncRunner } from './sync';
 import type { RampartTree } from './views/common';
@@ -40,7 +46,8 @@ export function activate(context: vscode.ExtensionContext): RampartApi {
     ctx.pushExt(tree, vscode.window.createTreeView(tree.viewId, { treeDataProvider: tree, showCollapseAll: true }));
   }
   const statusBar = new StatusBar(ctx);
-  ctx.pushExt(statusBar);
+  const staleness = new StaleWatcher(ctx);
+  ctx.pushExt(statusBar, staleness, staleness.onDidChange((stale) => statusBar.setStale(stale)));
   const refreshViews = () => Object.values(trees).forEach((t) => t.refresh());
   const refresh = async () => {
     refreshViews();
@@ -49,6 +56,8 @@ export function activate(context: vscode.ExtensionContext): RampartApi {
   ctx.pushExt(ctx.onStoreChanged(refreshViews), ctx.onDidChangeState(refreshViews));
 
   const sync = new SyncRunner(ctx, statusBar);
+  const dashboard = new DashboardPanel(ctx, context.extensionUri);
+  ctx.pushExt(dashboard);
   const commands = new CommandManager(log);
   ctx.pushExt(commands);
   commands.register(
@@ -59,6 +68,10 @@ export function activate(context: vscode.ExtensionContext): RampartApi {
     new ShowLogCommand(log),
     new RefreshCommand(refresh),
     new RestartDaemonCommand(ctx, refresh),
+    new RevokeConnectionCommand(ctx, credentials, refresh),
+    new ExportEvidenceCommand(ctx),
+    new OpenDashboardCommand(dashboard),
+    new GenerateConnectorRoleCommand(ctx),
   );
 
   if (context.extensionMode !== vscode.ExtensionMode.Production) checkManifest(context, commands.registeredIds(), log);

@@ -8,7 +8,11 @@ import type { AzureSessionFactory } from './azure/clients';
 import type { CredentialMaterial } from './azure/clients';
 import { CredentialChain, type CredentialSource, EnvironmentCredentialSource } from './core/credentials';
 import { type Logger, redactingLogger } from './core/logger';
+import { Scheduler, type Timer, realTimer } from './core/scheduler';
 import { RampartService } from './core/service';
+import { describeSchedule } from './core/settings';
+import { registerExportHandlers } from './export-server';
+import { LINT_CAPABILITIES, registerLintFeatures } from './lint-server/register';
 import type { ConnectionRecord } from './store/schema';
 import { Store } from './store/store';
 import type { Clock } from './util/clock';
@@ -21,11 +25,21 @@ export interface DaemonOptions {
   /** Extra credential sources tried after the client's SecretStorage (default: environment and certificate files). */
   fallbackCredentials?: CredentialSource;
   concurrency?: number;
+  /** Settings before the client sends any (tests); the client's initializationOptions and rampart/configure win. */
+  settings?: P.DaemonSettings;
+  /** The scheduler's timer (default setTimeout); tests pass a fake one and step it with the clock. */
+  timer?: Timer;
+  /** The scheduler's jitter source (default Math.random). */
+  random?: () => number;
 }
 
 export class Daemon {
   private service?: RampartService;
+  private scheduler?: Scheduler;
+  private staleTimer?: NodeJS.Timeout;
   private readonly log: Logger;
+  private initSettings?: P.DaemonSettings;
+  private canPullConfiguration = false;
 
   constructor(private readonly connection: Connection, private readonly options: DaemonOptions) {
     this.log = redactingLogger((level, line) => connection.console[level === 'warn' ? 'warn' : level](line));
@@ -34,12 +48,38 @@ export class Daemon {
   /** Registers every handler; call once, before `connection.listen()`. */
   register(): void {
     const c = this.connection;
-    c.onInitialize(async () => {
+    c.onInitialize(async (params) => {
+      this.initSettings = params.initializationOptions as P.DaemonSettings | undefined;
+      this.canPullConfiguration = !!params.capabilities.workspace?.configuration;
       await this.open();
       return {
-        capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
+        capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...LINT_CAPABILITIES },
         serverInfo: { name: 'rampart-daemon', version: VERSION },
       };
+    });
+    // Settings first, so a missed schedule that runs at start follows the user's rampart.sync.schedule.
+    c.onInitialized(() => void this.pullSettings().then(() => this.scheduler?.start()));
+    c.onShutdown(() => this.scheduler?.stop());
+    // The editor's settings changed: pull them again (the client also may push them with rampart/configure).
+    c.onDidChangeConfiguration(() => void this.pullSettings());
+    c.onNotification(P.Configure.type, (settings) => {
+      this.svc().configure(settings);
+      this.changed('settings');
+    });
+    c.onRequest(P.Revoke.type, async (p) => {
+      const summary = await this.svc().revoke(p.connectionId);
+      this.changed('revoke');
+      return summary;
+    });
+    c.onRequest(P.VerifyAudit.type, () => this.svc().verifyAudit());
+    c.onRequest(P.CredentialsUpdated.type, async (p) => {
+      const summary = await this.svc().credentialsUpdated(p.connectionId);
+      this.changed('re-auth');
+      return summary;
+    });
+    c.onRequest(P.ConnectorRole.type, (p) => {
+      const r = this.svc().connectorRole(p?.connectionId, p?.file);
+      return { json: r.json, instructions: r.instructions, placeholderScope: r.placeholderScope };
     });
     c.onRequest(P.ListConnections.type, () => this.svc().listConnections());
     c.onRequest(P.Connect.type, async (params) => {
@@ -55,12 +95,15 @@ export class Daemon {
       this.changed('sync');
       return runs;
     });
-    c.onRequest(P.EvidenceSummary.type, (p) => this.svc().evidenceSummary(p?.connectionId));
+    registerExportHandlers(c, { service: () => this.svc(), clock: this.options.clock, changed: (reason) => this.changed(reason) });
+    registerLintFeatures(c, { log: this.log });
+    c.onRequest(P.EvidenceSummary.type, (p) => this.svc().evidenceSummary(p ?? {}));
     c.onRequest(P.EvidenceRows.type, (p) => this.svc().evidenceRows(p));
-    c.onRequest(P.Coverage.type, (p) => this.svc().coverage(p?.connectionId));
+    c.onRequest(P.Coverage.type, (p) => this.svc().coverage(p ?? {}));
     c.onRequest(P.Status.type, () => ({
       version: VERSION, storePath: this.svc().store.file, schemaVersion: this.svc().store.data.schemaVersion,
-      runningSyncs: this.svc().runningSyncs(),
+      runningSyncs: this.svc().runningSyncs(), schedule: describeSchedule(this.svc().settings.schedule),
+      nextScheduledSyncAt: this.scheduler?.nextAt !== undefined ? new Date(this.scheduler.nextAt).toISOString() : undefined,
     }));
   }
 
@@ -75,8 +118,47 @@ export class Daemon {
       store, clock: this.options.clock, sessions: this.options.sessions, credentials, log: this.log,
       concurrency: this.options.concurrency,
     });
+    this.service.configure(this.options.settings);
+    this.service.configure(this.initSettings);
     await this.service.start();
+    const service = this.service;
+    this.scheduler = new Scheduler({
+      clock: this.options.clock, timer: this.options.timer ?? realTimer, random: this.options.random, log: this.log,
+      schedule: () => service.settings.schedule,
+      connections: () => {
+        const lastRun = new Map<string, string>();
+        for (const r of service.store.data.runs) lastRun.set(r.connectionId, r.startedAt);
+        return service.store.data.connections.map((x) => ({
+          id: x.id, name: x.name, status: x.status, createdAt: x.createdAt, deletedAt: x.deletedAt, lastRunAt: lastRun.get(x.id),
+        }));
+      },
+      sync: async (id) => {
+        // The same notifications as a sync asked by a client: every window shows it running.
+        await service.sync(id, { onProgress: (p) => void this.connection.sendNotification(P.SyncProgressNotification.type, p) });
+        this.changed('scheduled-sync');
+      },
+    });
+    this.scheduleStaleNotice();
     this.log.info(`Rampart daemon ${VERSION} on store ${store.file}`);
+  }
+
+  /**
+   * Reads the `rampart` section through LSP workspace/configuration, which the VS Code language client answers
+   * from the user's settings without extension code. Clients that cannot answer keep initializationOptions.
+   */
+  private async pullSettings(): Promise<void> {
+    if (!this.canPullConfiguration || !this.service) return;
+    try {
+      const section = await this.connection.workspace.getConfiguration('rampart') as P.DaemonSettings | null;
+      if (section && typeof section === 'object') {
+        this.service.configure({
+          staleAfter: section.staleAfter, retentionDays: section.retentionDays, gracePeriodDays: section.gracePeriodDays, sync: section.sync,
+        });
+        this.changed('settings');
+      }
+    } catch (e) {
+      this.log.warn(`could not read the rampart settings from the editor: ${(e as Error).message}`);
+    }
   }
 
   private svc(): RampartService {
@@ -85,7 +167,23 @@ export class Daemon {
   }
 
   private changed(reason: string): void {
+    // Runs, connections or the schedule changed: when each connection is next due may have too.
+    this.scheduler?.reschedule();
     void this.connection.sendNotification(P.StoreChanged.type, { reason });
+    this.scheduleStaleNotice();
+  }
+
+  /**
+   * Evidence turns stale with time alone, with no write to announce it: wake when the next connection crosses the
+   * threshold and tell the clients, so views, status bar and the stale warning follow without polling.
+   */
+  private scheduleStaleNotice(): void {
+    clearTimeout(this.staleTimer);
+    const wait = this.service?.msUntilNextStale();
+    if (wait === undefined) return;
+    // setTimeout holds at most ~24.8 days; a longer wait simply wakes early and schedules again.
+    this.staleTimer = setTimeout(() => this.changed('stale'), Math.min(wait + 50, 2 ** 31 - 1));
+    this.staleTimer.unref?.();
   }
 }
 

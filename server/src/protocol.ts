@@ -43,7 +43,11 @@ export interface RunSummary {
   startedAt: string;
   endedAt?: string;
   status: RunStatus;
-  counts: { subscriptions: number; resourceGroups: number; roleAssignments: number; roleDefinitions: number; evidence: number; newEvidence: number };
+  counts: {
+    subscriptions: number; resourceGroups: number; roleAssignments: number; roleDefinitions: number; evidence: number; newEvidence: number;
+    /** Posture sources (absent in runs recorded before they were collected). */
+    secureScores?: number; storageAccounts?: number; keyVaults?: number; vaultKeys?: number; vaultSecrets?: number; publicIps?: number;
+  };
   /** A message the user can act on, when the run failed. */
   error?: string;
   /** Machine-readable failure kind (see server/src/azure/errors.ts). */
@@ -63,6 +67,10 @@ export interface ConnectionSummary {
   statusDetail?: string;
   createdAt: string;
   lastSyncAt?: string;
+  /** Set when the connection was revoked: it never syncs again; its history is shown greyed until pruned. */
+  deletedAt?: string;
+  /** When a revoked connection's history will be pruned (deletedAt + retention). */
+  pruneAfter?: string;
   subscriptions: { id: string; name: string; state: string }[];
   recentRuns: RunSummary[];
 }
@@ -84,9 +92,12 @@ export interface EvidenceRowView {
   observedAt: string;
   lastSeenAt: string;
   controls: string[];
+  /** The row belongs to a revoked connection: history, shown greyed. */
+  revoked?: boolean;
 }
 
-export type CoverageState = 'covered' | 'partial' | 'failing' | 'none';
+/** stale: some evidence for the control comes from a connection with no successful sync within the stale threshold. */
+export type CoverageState = 'covered' | 'partial' | 'failing' | 'stale' | 'none';
 export interface ControlCoverage {
   control: string;
   title: string;
@@ -98,14 +109,46 @@ export interface ControlCoverage {
   failingCount: number;
   percent: number;
   state: CoverageState;
+  /** Present types none of whose rows come from a stale connection. */
+  freshTypes: string[];
+  unknownCount: number;
+  /** The framework the control belongs to ('soc2' or 'iso27001'). */
+  framework: string;
+  /** Ids of the stale connections whose evidence this control relies on. */
+  staleConnections: string[];
 }
 
 export interface SyncParams { connectionId?: string }
-export interface EvidenceRowsParams { control: string; type: string; connectionId?: string; limit?: number }
+export interface EvidenceRowsParams { control: string; type: string; connectionId?: string; limit?: number; framework?: string }
+/** Coverage and evidence-summary queries: one connection or all live ones; a framework (default 'soc2'). */
+export interface CoverageParams { connectionId?: string; framework?: string }
+/**
+ * Daemon settings, from the client's `rampart.*` configuration. Durations: a number of days, or "36h", "2d", "90m".
+ * Also accepted as initializationOptions at start.
+ */
+export interface DaemonSettings {
+  staleAfter?: string | number; retentionDays?: number; gracePeriodDays?: number;
+  /** `rampart.sync.schedule`: "off", "daily" (default) or "every-N-hours" (N 1-24): the daemon's scheduled syncs. */
+  sync?: { schedule?: string };
+}
+export interface RevokeParams { connectionId: string }
+export interface AuditVerifyResult {
+  ok: boolean;
+  rows: number;
+  broken?: { index: number; id?: string; at?: string; action?: string; kind: string; message: string };
+}
 export interface CredentialParams { connectionId: string; connectionName: string; kind: CredentialKind }
 export interface CredentialResult { secret?: string; certificatePem?: string }
 export interface SyncProgress { runId: string; connectionId: string; connectionName: string; message: string; done: number; total: number }
-export interface DaemonStatus { version: string; storePath: string; schemaVersion: number; runningSyncs: string[] }
+export interface ConnectorRoleParams { connectionId?: string; /** File name used in the az commands. */ file?: string }
+/** The custom role JSON (`az role definition create` shape) and the steps to create and assign it. */
+export interface ConnectorRoleResult { json: string; instructions: string; placeholderScope: boolean }
+export interface CredentialsUpdatedParams { connectionId: string }
+export interface DaemonStatus {
+  version: string; storePath: string; schemaVersion: number; runningSyncs: string[];
+  /** The scheduled-sync cadence ("daily", "every 6 hours", "off") and when the next scheduled sync is due. */
+  schedule?: string; nextScheduledSyncAt?: string;
+}
 
 export namespace ListConnections {
   /** Client → daemon: every connection with status, subscriptions and recent runs. */
@@ -125,7 +168,7 @@ export namespace Sync {
 export namespace EvidenceSummary {
   /** Client → daemon: evidence counts by control, then type (Evidence view). */
   export const method = 'rampart/evidenceSummary' as const;
-  export const type = new RequestType<{ connectionId?: string }, ControlEvidenceSummary[], void>(method);
+  export const type = new RequestType<CoverageParams, ControlEvidenceSummary[], void>(method);
 }
 export namespace EvidenceRows {
   /** Client → daemon: the evidence rows of one control and type (Evidence view leaves). */
@@ -135,12 +178,40 @@ export namespace EvidenceRows {
 export namespace Coverage {
   /** Client → daemon: coverage per SOC 2 control (Control Coverage view). */
   export const method = 'rampart/coverage' as const;
-  export const type = new RequestType<{ connectionId?: string }, ControlCoverage[], void>(method);
+  export const type = new RequestType<CoverageParams, ControlCoverage[], void>(method);
+}
+export namespace Revoke {
+  /** Client → daemon: revoke a connection (soft delete, audited). The client then deletes its secret from SecretStorage. */
+  export const method = 'rampart/revoke' as const;
+  export const type = new RequestType<RevokeParams, ConnectionSummary, void>(method);
+}
+export namespace Configure {
+  /** Client → daemon: the `rampart.*` settings changed (staleAfter, retentionDays, gracePeriodDays). */
+  export const method = 'rampart/configure' as const;
+  export const type = new NotificationType<DaemonSettings>(method);
+}
+export namespace VerifyAudit {
+  /** Client → daemon: check the audit log's hash chain and anchor. */
+  export const method = 'rampart/verifyAudit' as const;
+  export const type = new RequestType0<AuditVerifyResult, void>(method);
 }
 export namespace Status {
   /** Client → daemon: the daemon's version, store and running syncs. */
   export const method = 'rampart/status' as const;
   export const type = new RequestType0<DaemonStatus, void>(method);
+}
+export namespace ConnectorRole {
+  /** Client → daemon (Generate Least-Privilege Role for Connector): the minimal custom role for a connection's principal. */
+  export const method = 'rampart/connectorRole' as const;
+  export const type = new RequestType<ConnectorRoleParams, ConnectorRoleResult, void>(method);
+}
+export namespace CredentialsUpdated {
+  /**
+   * Client → daemon (Update Credentials): the user stored a new secret or certificate for a connection. The daemon
+   * records a 're-auth' audit row; the connection leaves needs-credentials at its next successful sync.
+   */
+  export const method = 'rampart/credentialsUpdated' as const;
+  export const type = new RequestType<CredentialsUpdatedParams, ConnectionSummary, void>(method);
 }
 export namespace GetCredential {
   /** Daemon → client: the secret or certificate of a connection, read from SecretStorage, kept in memory only. */
@@ -156,4 +227,68 @@ export namespace StoreChanged {
   /** Daemon → client: the store changed (connect, sync end); views refresh. */
   export const method = 'rampart/storeChanged' as const;
   export const type = new NotificationType<{ reason: string }>(method);
+}
+
+// ---- Evidence export and the dashboard (server/src/export-server.ts) ----
+
+export type ExportFormatName = 'json' | 'csv' | 'jsonl' | 'bundle' | 'oscal';
+/** An export's scope: connection id or name, control id, assessment id or name, period (ISO date or date-time). */
+export interface ExportScopeParams { connection?: string; control?: string; assessment?: string; from?: string; to?: string; framework?: string }
+export interface ExportParams {
+  format: ExportFormatName;
+  scope?: ExportScopeParams;
+  /** Absolute path of the file to write, on the daemon's machine; replaced only when the export completes. */
+  out: string;
+  /** Chosen by the client; echoed in ExportProgressNotification so a window follows its own export. */
+  exportId?: string;
+}
+export interface ExportResultView {
+  file: string; format: ExportFormatName; rows: number; bytes: number; sha256: string;
+  scope: { framework: string; connections: { id: string; name: string; tenantId: string; revoked: boolean }[]; controls?: string[]; assessment?: { id: string; name: string }; from?: string; to?: string };
+}
+export interface ExportProgress { exportId?: string; done: number; total: number }
+export interface ExportScopesResult {
+  connections: { id: string; name: string; revoked: boolean }[];
+  controls: { id: string; title: string }[];
+  assessments: { id: string; name: string }[];
+}
+export interface DashboardParams { framework?: string }
+/** One point of coverage over time: the state after a successful sync run. */
+export interface CoveragePoint { at: string; runId: string; connectionId: string; percentCovered: number; meanPercent: number; covered: number; controls: number }
+export interface DashboardData {
+  framework: string;
+  generatedAt: string;
+  controls: { id: string; title: string; percent: number; state: CoverageState; evidenceCount: number; failing: number; unknown: number }[];
+  history: CoveragePoint[];
+  /** Current evidence rows by status (the store has no severity: a failing row is a finding, unknown needs review). */
+  byStatus: Record<EvidenceStatus, number>;
+  /** Current rows by subscription, failing and unknown counted. */
+  bySubscription: { subscriptionId: string; name: string; pass: number; fail: number; unknown: number }[];
+  /** Failing rows by evidence type. */
+  failingByType: { type: string; fail: number; unknown: number }[];
+  staleConnections: { id: string; name: string; lastSyncAt?: string }[];
+}
+
+export namespace Export {
+  /**
+   * Client → daemon (Export Evidence...): write one export format for a scope to `out` (audited). Cancellable: a
+   * cancelled export leaves no file. Progress comes as ExportProgressNotification.
+   */
+  export const method = 'rampart/export' as const;
+  export const type = new RequestType<ExportParams, ExportResultView, void>(method);
+}
+export namespace ExportProgressNotification {
+  /** Daemon → client: rows written so far by a running export. */
+  export const method = 'rampart/exportProgress' as const;
+  export const type = new NotificationType<ExportProgress>(method);
+}
+export namespace ExportScopes {
+  /** Client → daemon (Export Evidence...): the connections, controls and assessments a scope can name. */
+  export const method = 'rampart/exportScopes' as const;
+  export const type = new RequestType<DashboardParams, ExportScopesResult, void>(method);
+}
+export namespace Dashboard {
+  /** Client → daemon (Open Dashboard): coverage per control and over time, findings, stale connections. */
+  export const method = 'rampart/dashboard' as const;
+  export const type = new RequestType<DashboardParams, DashboardData, void>(method);
 }

@@ -13,7 +13,20 @@ Commands:
               [--cloud AzureCloud|AzureUSGovernment|AzureChinaCloud | --authority-host URL --arm-endpoint URL]
               [--ca-file FILE] [--description TEXT] [--no-sync]
   sync      Sync one connection or all           [--connection N]
-  status    Connections, last runs, evidence by control   [--json]
+  status    Connections, last runs, evidence and coverage by control
+              [--json] [--framework soc2|iso27001] [--stale-after DURATION]   (default 2d; env RAMPART_STALE_AFTER)
+  verify    Check the audit log's hash chain: exit 0 intact, 1 broken (names the first broken row)
+  verify BUNDLE.zip   Check an evidence bundle: every file against manifest.json, and its audit-log slice's chain
+  export    Export evidence   --format json|csv|jsonl|bundle|oscal --out PATH
+              [--connection N] [--control C] [--assessment A] [--framework soc2|iso27001]
+              [--from DATE] [--to DATE]   (YYYY-MM-DD or ISO date-time; rows seen during the period)
+  revoke    Revoke a connection: it never syncs again; history kept for the retention window
+              --connection N   (env RAMPART_RETENTION_DAYS, default 365)
+  role-for-connector   The least-privilege custom role for the connector (az role definition create shape)
+              [--connection N] [--out FILE]   (scopes: the connection's subscriptions, else a placeholder)
+  lint      Least-privilege analysis of role definitions, ARM templates and Bicep files
+              [--format text|json|sarif] [--min-severity error|warning|information] PATHS/GLOBS...
+              (folders are walked for .json, .jsonc and .bicep; exit 1 when a finding is an error)
 
 Global options:
   --store DIR   the store folder (default: a per-user data folder; env RAMPART_STORE)
@@ -40,11 +53,20 @@ const OPTIONS = {
   'ca-file': { type: 'string' },
   'no-sync': { type: 'boolean' },
   connection: { type: 'string' },
+  control: { type: 'string' },
+  assessment: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  out: { type: 'string' },
+  framework: { type: 'string' },
+  'stale-after': { type: 'string' },
+  format: { type: 'string' },
+  'min-severity': { type: 'string' },
 } as const;
 
 export type CliValues = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
 
-export interface ParsedArgs { command?: string; values: CliValues }
+export interface ParsedArgs { command?: string; values: CliValues; /** Arguments after the command (lint's paths). */ rest: string[] }
 
 export function parse(argv: string[]): ParsedArgs {
   let parsed;
@@ -57,6 +79,6 @@ export function parse(argv: string[]): ParsedArgs {
   if (values['client-secret'] !== undefined) {
     throw new UsageError('Secrets are never taken on the command line (they end up in shell history and process lists): put it in an environment variable and pass --client-secret-env VAR.');
   }
-  if (parsed.positionals.length > 1) throw new UsageError(`Unexpected argument '${parsed.positionals[1]}'.`);
-  return { command: parsed.positionals[0], values };
+  if (parsed.positionals.length > 1 && !['lint', 'verify'].includes(parsed.positionals[0])) throw new UsageError(`Unexpected argument '${parsed.positionals[1]}'.`);
+  return { command: parsed.positionals[0], values, rest: parsed.positionals.slice(1) };
 }

@@ -17,7 +17,7 @@ export function runLine(r: RunSummary): string {
 export function connectionBlock(c: ConnectionSummary): string {
   const last = c.recentRuns[0];
   const lines = [
-    `${bold(c.name)}  ${dim(c.id)}`,
+    `${bold(c.name)}  ${dim(c.id)}${c.deletedAt ? `  ${dim(`revoked ${c.deletedAt.slice(0, 10)}, history kept until ${c.pruneAfter?.slice(0, 10)}`)}` : ''}`,
     `  status       ${c.status}${c.statusDetail ? ` — ${c.statusDetail}` : ''}`,
     `  tenant       ${c.tenantId}   client ${c.clientId}   cloud ${c.cloud.name === 'Custom' ? c.cloud.armEndpoint : c.cloud.name}`,
     `  last sync    ${c.lastSyncAt ?? 'never'}`,
@@ -33,8 +33,9 @@ export function evidenceTable(summary: ControlEvidenceSummary[], coverage: Contr
     const s = summary.find((x) => x.control === cov.control);
     const rows = s?.types.reduce((n, t) => n + t.count, 0) ?? 0;
     const failing = s?.types.reduce((n, t) => n + t.failing, 0) ?? 0;
+    const unknown = s?.types.reduce((n, t) => n + t.unknown, 0) ?? 0;
     const state = cov.state === 'covered' ? green(cov.state) : cov.state === 'failing' ? red(cov.state) : cov.state === 'none' ? dim(cov.state) : yellow(cov.state);
-    lines.push(`  ${cov.control.padEnd(6)} ${cov.title.padEnd(56)} ${String(rows).padStart(5)} rows  ${String(failing).padStart(3)} failing  ${state} ${cov.percent}%`);
+    lines.push(`  ${cov.control.padEnd(6)} ${cov.title.slice(0, 56).padEnd(56)} ${String(rows).padStart(5)} rows  ${String(failing).padStart(3)} failing  ${String(unknown).padStart(3)} unknown  ${state} ${cov.percent}%  ${dim(cov.expectedTypes.join(', '))}`);
   }
   return lines.join('\n');
 }
@@ -44,5 +45,14 @@ export function findingsBlock(findings: EvidenceRowView[], max = 15): string {
   const lines = [bold(`Findings (${findings.length})`)];
   for (const f of findings.slice(0, max)) lines.push(`  ${red('fail')}  ${f.controls.join(',').padEnd(17)} ${f.reason ?? f.label}`);
   if (findings.length > max) lines.push(dim(`  ... and ${findings.length - max} more (rampart status --json)`));
+  return lines.join('\n');
+}
+
+/** Evidence the API did not fully answer for: never counted as passing. */
+export function unknownBlock(rows: EvidenceRowView[], max = 8): string {
+  if (!rows.length) return bold('Unknown') + '\n  none';
+  const lines = [bold(`Unknown (${rows.length}): not returned by the API, so not counted as passing`)];
+  for (const r of rows.slice(0, max)) lines.push(`  ${yellow('unknown')}  ${r.label}: ${r.reason ?? ''}`);
+  if (rows.length > max) lines.push(dim(`  ... and ${rows.length - max} more (rampart status --json)`));
   return lines.join('\n');
 }

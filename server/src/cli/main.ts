@@ -13,14 +13,25 @@ import { systemClock } from '../util/clock';
 import { redact } from '../util/redact';
 import { VERSION } from '../version';
 import { type CliValues, USAGE, UsageError, parse } from './args';
-import { connectionBlock, evidenceTable, findingsBlock, runLine } from './format';
+import { verifyStoreFile } from '../core/verify';
+import { connectionBlock, evidenceTable, findingsBlock, runLine, unknownBlock } from './format';
+import { exportCommand, verifyBundleCommand } from './export';
+import { lintCommand } from './lint';
+import { roleCommand } from './role';
 import { defaultStoreDir } from './paths';
 
 async function main(argv: string[]): Promise<number> {
-  const { command, values } = parse(argv);
+  const { command, values, rest } = parse(argv);
   if (values.version) { console.log(VERSION); return 0; }
   if (values.help || !command) { console.log(USAGE); return command || values.help ? 0 : 2; }
-  if (!['connect', 'sync', 'status'].includes(command)) throw new UsageError(`Unknown command '${command}'.`);
+  // lint needs no store or connection: it runs before either is opened.
+  if (command === 'lint') return lintCommand(rest, values);
+  // role-for-connector needs the store only to read a named connection's subscriptions.
+  if (command === 'role-for-connector' && !values.connection) return roleCommand(undefined, values);
+  if (!['connect', 'sync', 'status', 'verify', 'revoke', 'export', 'role-for-connector'].includes(command)) throw new UsageError(`Unknown command '${command}'.`);
+  // verify reads the file as it is and never opens the store for writing.
+  // verify PATH checks an exported bundle; without PATH, the store's audit log.
+  if (command === 'verify') return rest.length ? verifyBundleCommand(rest) : verify(values.store ?? defaultStoreDir());
 
   const verbose = !!process.env.RAMPART_VERBOSE;
   const log = redactingLogger((level, line) => { if (verbose || level !== 'info') process.stderr.write(`[${level}] ${line}\n`); });
@@ -28,11 +39,18 @@ async function main(argv: string[]): Promise<number> {
   const service = new RampartService({
     store, clock: systemClock, sessions: new SdkSessionFactory(), credentials: new EnvironmentCredentialSource(), log,
   });
+  service.configure({
+    staleAfter: values['stale-after'] ?? process.env.RAMPART_STALE_AFTER,
+    retentionDays: process.env.RAMPART_RETENTION_DAYS ? Number(process.env.RAMPART_RETENTION_DAYS) : undefined,
+  });
   await service.start();
 
   switch (command) {
     case 'connect': return connect(service, values);
     case 'sync': return report(await service.sync(values.connection, { onProgress: progressPrinter() }), service);
+    case 'revoke': return revoke(service, values);
+    case 'export': return exportCommand(store, values);
+    case 'role-for-connector': return roleCommand(service, values);
     default: return status(service, values);
   }
 }
@@ -76,19 +94,41 @@ function report(runs: RunSummary[], service: RampartService): number {
   return runs.every((r) => r.status === 'succeeded') ? 0 : 1;
 }
 
+async function verify(dir: string): Promise<number> {
+  const r = await verifyStoreFile(dir);
+  if (r.ok) {
+    console.log(`Audit log intact: ${r.rows} row(s) in ${r.file}.`);
+    return 0;
+  }
+  const b = r.broken!;
+  console.log(`Audit log BROKEN (${b.kind}) at row ${b.index}${b.id ? ` (${b.id}, ${b.action} at ${b.at})` : ''}: ${b.message}`);
+  return 1;
+}
+
+async function revoke(service: RampartService, v: CliValues): Promise<number> {
+  if (!v.connection) throw new UsageError('revoke needs --connection N.');
+  const c = await service.revoke(v.connection);
+  console.log(`Revoked '${c.name}' (${c.id}) on ${c.deletedAt}: it will not sync again. Its runs and evidence are kept until ${c.pruneAfter?.slice(0, 10)}.`);
+  console.log(c.credentialKind === 'secret' ? 'Remove its client secret from wherever the environment gets it, and delete the secret in Entra ID.' : `Delete ${'the certificate file'} if nothing else uses it.`);
+  return 0;
+}
+
 function status(service: RampartService, v: CliValues): number {
   const connections = service.listConnections();
+  const framework = v.framework;
   if (v.json) {
     console.log(JSON.stringify({
-      store: service.store.file, connections, coverage: service.coverage(), evidence: service.evidenceSummary(), findings: service.findings(),
+      store: service.store.file, connections, coverage: service.coverage({ framework }), evidence: service.evidenceSummary({ framework }),
+      findings: service.findings(), unknown: service.unknowns(),
     }, null, 2));
     return 0;
   }
   console.log(`Store: ${service.store.file}`);
   if (!connections.length) { console.log('No connections yet: run rampart connect.'); return 0; }
   for (const c of connections) console.log(connectionBlock(c) + '\n');
-  console.log(evidenceTable(service.evidenceSummary(), service.coverage()));
+  console.log(evidenceTable(service.evidenceSummary({ framework }), service.coverage({ framework })));
   console.log('\n' + findingsBlock(service.findings()));
+  console.log('\n' + unknownBlock(service.unknowns()));
   return 0;
 }
 

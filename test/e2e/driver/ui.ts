@@ -206,6 +206,22 @@ const checks: Check[] = [
       log('ui: screenshot', file);
     },
   },
+  {
+    title: '"Rampart: Open Dashboard" from the palette renders the charts (screenshot rampart-dashboard.png)',
+    run: async (page) => {
+      await runCommand(page, 'Rampart: Open Dashboard');
+      await page.locator('.tabs-container .tab', { hasText: 'Rampart Dashboard' }).first().waitFor({ timeout: 20_000 });
+      // The page lives two frames down: the webview's host iframe, then its active frame.
+      const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      await frame.locator('svg[aria-label="Coverage per control"]').waitFor({ timeout: 30_000 });
+      await frame.locator('svg[aria-label="Coverage over time"]').waitFor({ timeout: 5_000 });
+      const file = path.join(config.output, 'rampart-dashboard.png');
+      fs.rmSync(file, { force: true });
+      await page.screenshot({ path: file });
+      if (!fs.statSync(file).size) throw new Error(`${file} is empty`);
+      log('ui: screenshot', file);
+    },
+  },
 ];
 
 export async function runUiTest(): Promise<PhaseResult> {

@@ -12,6 +12,9 @@ import { registerActivationTests } from './activation.test';
 import { registerSyncTests } from './sync.test';
 import { registerSecretTests } from './secrets.test';
 import { registerFailureTests } from './failures.test';
+import { registerStaleTests } from './stale.test';
+import { registerLintTests } from './lint.test';
+import { registerExportTests } from './export.test';
 
 const PREFIX = '[rampart-e2e]';
 
@@ -65,6 +68,9 @@ export function run(): Promise<void> {
   registerSyncTests();
   registerSecretTests();
   registerFailureTests();
+  registerStaleTests();
+  registerLintTests();
+  registerExportTests();
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} e2e test(s) failed`)) : resolve()));
   });
