@@ -142,7 +142,8 @@ resource r 'A.B/c@1' = {
       const v = evalExpr(chain(step), 'v40');
       assert.ok(typeof v === 'string' && v.startsWith('?'), String(v).slice(0, 50));
     }
-    assert.ok(performance.now() - t0 < 2000);
+    // A guard against exponential blow-up (2^40 characters), not a speed target: generous for a loaded machine.
+    assert.ok(performance.now() - t0 < 10_000);
   });
 
   it('survives reference cycles and runaway growth', () => {

@@ -95,7 +95,7 @@ describe('bicep fuzz', function () {
     }
   });
 
-  it('parses a generated 5,000-line file in linear time (figures printed, loosely asserted)', () => {
+  it('parses large generated files completely (speed is measured by npm run bench, not here)', () => {
     const block = (i: number) => [
       `@description('role ${i}')`,
       `param p${i} string = 'v${i}'`,
@@ -111,20 +111,10 @@ describe('bicep fuzz', function () {
       '',
     ].join('\n');
     const make = (lines: number) => Array.from({ length: Math.ceil(lines / 12) }, (_, i) => block(i)).join('\n');
-    const time = (text: string) => {
-      for (let i = 0; i < 5; i++) parseBicep(text); // warm-up
-      const runs: number[] = [];
-      for (let i = 0; i < 20; i++) { const t0 = performance.now(); parseBicep(text); runs.push(performance.now() - t0); }
-      runs.sort((a, b) => a - b);
-      return { p50: runs[10], p95: runs[18] };
-    };
-    const small = make(5000), large = make(20000);
-    const a = time(small), b = time(large);
-    const mbps = small.length / 1e6 / (a.p50 / 1000);
-    console.log(`      5,000 lines (${(small.length / 1024).toFixed(0)} KB): p50 ${a.p50.toFixed(1)} ms, p95 ${a.p95.toFixed(1)} ms, ${mbps.toFixed(1)} MB/s; 20,000 lines: p50 ${b.p50.toFixed(1)} ms`);
-    assert.equal(parseBicep(small).resources.length, Math.ceil(5000 / 12));
-    // Linear, not quadratic: 4x the text may take at most ~8x the time (generous for a shared, noisy machine).
-    assert.ok(b.p50 < a.p50 * 8 + 20, `20k lines ${b.p50} ms vs 5k lines ${a.p50} ms`);
-    assert.ok(a.p50 < 1000);
+    for (const lines of [5000, 20000]) {
+      const parsed = parseBicep(make(lines));
+      assert.equal(parsed.problems.length, 0);
+      assert.equal(parsed.resources.length, Math.ceil(lines / 12));
+    }
   });
 });

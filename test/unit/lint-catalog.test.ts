@@ -38,15 +38,6 @@ describe('lint operation catalog', () => {
     assert.ok(eff.size > 18000 && eff.size < 18263);
   });
 
-  it('is fast: expanding every built-in role takes well under a second', () => {
-    const t = Date.now();
-    for (const id of ['8e3af657-a8ff-443c-a75c-2fe8c4bcb635', 'acdd72a7-3385-48ef-bd42-f606fba81ae7']) {
-      const r = builtInRole(id)!;
-      effectivePermissions(r.actions, r.notActions, 'action');
-    }
-    assert.ok(Date.now() - t < 1000);
-  });
-
   it('lookups for the editor: describeOperation, expandWildcard, nearestOperation, retired', () => {
     const d = describeOperation('Microsoft.Authorization/roleAssignments/write');
     assert.equal(d.known, true);
