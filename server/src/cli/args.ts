@@ -24,6 +24,12 @@ Commands:
               --connection N   (env RAMPART_RETENTION_DAYS, default 365)
   role-for-connector   The least-privilege custom role for the connector (az role definition create shape)
               [--connection N] [--out FILE]   (scopes: the connection's subscriptions, else a placeholder)
+  credentials seal --connection N [--client-secret-env VAR | --certificate FILE]
+            Seal a connection's secret or key under the master key (env RAMPART_MASTER_KEY_FILE or RAMPART_MASTER_KEY):
+            headless syncs then need only the master key
+  credentials rotate-master-key --new-key-file FILE
+            Re-wrap every sealed credential under a new master key
+  daemon    The daemon over LSP on stdin/stdout, for a machine without an editor (sealed credentials, scheduler)
   lint      Least-privilege analysis of role definitions, ARM templates and Bicep files
               [--format text|json|sarif] [--min-severity error|warning|information] PATHS/GLOBS...
               (folders are walked for .json, .jsonc and .bicep; exit 1 when a finding is an error)
@@ -53,6 +59,7 @@ const OPTIONS = {
   'ca-file': { type: 'string' },
   'no-sync': { type: 'boolean' },
   connection: { type: 'string' },
+  'new-key-file': { type: 'string' },
   control: { type: 'string' },
   assessment: { type: 'string' },
   from: { type: 'string' },
@@ -79,6 +86,6 @@ export function parse(argv: string[]): ParsedArgs {
   if (values['client-secret'] !== undefined) {
     throw new UsageError('Secrets are never taken on the command line (they end up in shell history and process lists): put it in an environment variable and pass --client-secret-env VAR.');
   }
-  if (parsed.positionals.length > 1 && !['lint', 'verify'].includes(parsed.positionals[0])) throw new UsageError(`Unexpected argument '${parsed.positionals[1]}'.`);
+  if (parsed.positionals.length > 1 && !['lint', 'verify', 'credentials'].includes(parsed.positionals[0])) throw new UsageError(`Unexpected argument '${parsed.positionals[1]}'.`);
   return { command: parsed.positionals[0], values, rest: parsed.positionals.slice(1) };
 }

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { SdkSessionFactory } from '../azure/clients';
 import type { CloudConfig, CloudName, NewConnection, RunSummary, SyncProgress } from '../protocol';
-import { DEFAULT_SECRET_ENV, EnvironmentCredentialSource } from '../core/credentials';
+import { DEFAULT_SECRET_ENV } from '../core/credentials';
 import { redactingLogger } from '../core/logger';
 import { RampartService } from '../core/service';
 import { Store } from '../store/store';
@@ -18,6 +18,8 @@ import { connectionBlock, evidenceTable, findingsBlock, runLine, unknownBlock } 
 import { exportCommand, verifyBundleCommand } from './export';
 import { lintCommand } from './lint';
 import { roleCommand } from './role';
+import { cliCredentials, credentialsCommand } from './credentials';
+import { daemonCommand } from './daemon';
 import { defaultStoreDir } from './paths';
 
 async function main(argv: string[]): Promise<number> {
@@ -28,16 +30,18 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'lint') return lintCommand(rest, values);
   // role-for-connector needs the store only to read a named connection's subscriptions.
   if (command === 'role-for-connector' && !values.connection) return roleCommand(undefined, values);
-  if (!['connect', 'sync', 'status', 'verify', 'revoke', 'export', 'role-for-connector'].includes(command)) throw new UsageError(`Unknown command '${command}'.`);
+  if (!['connect', 'sync', 'status', 'verify', 'revoke', 'export', 'role-for-connector', 'credentials', 'daemon'].includes(command)) throw new UsageError(`Unknown command '${command}'.`);
+  if (command === 'daemon') return daemonCommand(values.store ?? defaultStoreDir());
   // verify reads the file as it is and never opens the store for writing.
   // verify PATH checks an exported bundle; without PATH, the store's audit log.
   if (command === 'verify') return rest.length ? verifyBundleCommand(rest) : verify(values.store ?? defaultStoreDir());
 
   const verbose = !!process.env.RAMPART_VERBOSE;
   const log = redactingLogger((level, line) => { if (verbose || level !== 'info') process.stderr.write(`[${level}] ${line}\n`); });
-  const store = await Store.open(values.store ?? defaultStoreDir(), { onWarning: (m) => log.warn(m) });
+  const storeDir = values.store ?? defaultStoreDir();
+  const store = await Store.open(storeDir, { onWarning: (m) => log.warn(m) });
   const service = new RampartService({
-    store, clock: systemClock, sessions: new SdkSessionFactory(), credentials: new EnvironmentCredentialSource(), log,
+    store, clock: systemClock, sessions: new SdkSessionFactory(), credentials: await cliCredentials(storeDir), log,
   });
   service.configure({
     staleAfter: values['stale-after'] ?? process.env.RAMPART_STALE_AFTER,
@@ -51,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
     case 'revoke': return revoke(service, values);
     case 'export': return exportCommand(store, values);
     case 'role-for-connector': return roleCommand(service, values);
+    case 'credentials': return credentialsCommand(service, storeDir, rest, values);
     default: return status(service, values);
   }
 }

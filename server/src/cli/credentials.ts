@@ -1,0 +1,65 @@
+/**
+ * Credentials at rest for headless use (`rampart daemon`, cron, CI agents): seal a connection's secret or private key
+ * under the operator's master key, and rotate that key. The plaintext is read from an environment variable or a
+ * PEM file and only ever written encrypted.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { CredentialMaterial } from '../azure/clients';
+import { CredentialChain, DEFAULT_SECRET_ENV, EnvironmentCredentialSource, type CredentialSource } from '../core/credentials';
+import type { RampartService } from '../core/service';
+import { MASTER_KEY_ENV, MASTER_KEY_FILE_ENV, MasterKeyError, masterKeyFromEnvironment, readMasterKeyFile } from '../secrets/master-key';
+import { SealedCredentials } from '../secrets/sealed-credentials';
+import { registerSecret } from '../util/redact';
+import { type CliValues, UsageError } from './args';
+
+/** Sealed credentials first (when a master key is configured), then the environment and certificate files. */
+export async function cliCredentials(storeDir: string): Promise<CredentialSource> {
+  const key = await masterKeyFromEnvironment();
+  const env = new EnvironmentCredentialSource();
+  return key ? new CredentialChain([await SealedCredentials.open(storeDir, key), env]) : env;
+}
+
+async function requireKey(): Promise<Buffer> {
+  const key = await masterKeyFromEnvironment();
+  if (!key) throw new MasterKeyError(`No master key: set ${MASTER_KEY_FILE_ENV} to a file readable only by you (or ${MASTER_KEY_ENV}) holding 32 random bytes in base64 (openssl rand -base64 32).`);
+  return key;
+}
+
+/** `rampart credentials seal|rotate-master-key`. */
+export async function credentialsCommand(service: RampartService, storeDir: string, rest: string[], v: CliValues): Promise<number> {
+  const [action] = rest;
+  if (action === 'seal') {
+    if (!v.connection) throw new UsageError('credentials seal needs --connection N.');
+    const conn = service.connection(v.connection);
+    const material = await readMaterial(v, conn.credentialKind);
+    const sealed = await SealedCredentials.open(storeDir, await requireKey());
+    await sealed.put(conn.id, material);
+    console.log(`Sealed the ${conn.credentialKind} of '${conn.name}' in ${path.join(storeDir, 'credentials.sealed.json')}; ` +
+      `syncs now need only the master key${conn.credentialKind === 'secret' ? ', not the environment variable' : ''}.`);
+    return 0;
+  }
+  if (action === 'rotate-master-key') {
+    if (!v['new-key-file']) throw new UsageError('credentials rotate-master-key needs --new-key-file FILE (32 random bytes in base64, mode 600).');
+    const sealed = await SealedCredentials.open(storeDir, await requireKey());
+    const count = await sealed.rotate(await readMasterKeyFile(path.resolve(v['new-key-file'])));
+    console.log(`Re-wrapped ${count} data key(s) under the new master key. Point ${MASTER_KEY_FILE_ENV} at ${v['new-key-file']} from now on.`);
+    return 0;
+  }
+  throw new UsageError(`credentials takes 'seal' or 'rotate-master-key', not '${action ?? ''}'.`);
+}
+
+async function readMaterial(v: CliValues, kind: 'secret' | 'certificate'): Promise<CredentialMaterial> {
+  if (kind === 'certificate') {
+    if (!v.certificate) throw new UsageError('This connection uses a certificate: pass --certificate FILE (PEM with certificate and PKCS#8 key).');
+    const pem = await fs.readFile(path.resolve(v.certificate), 'utf8');
+    registerSecret(pem);
+    if (!/-----BEGIN PRIVATE KEY-----/.test(pem)) throw new UsageError(`${v.certificate} holds no PKCS#8 private key (-----BEGIN PRIVATE KEY-----).`);
+    return { certificatePem: pem };
+  }
+  const name = v['client-secret-env'] ?? DEFAULT_SECRET_ENV;
+  const secret = process.env[name];
+  if (!secret) throw new UsageError(`Set ${name} to the client secret (or name another variable with --client-secret-env).`);
+  registerSecret(secret);
+  return { secret };
+}

@@ -1,0 +1,94 @@
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { StreamMessageReader, StreamMessageWriter, createProtocolConnection } from 'vscode-languageserver-protocol/node';
+import * as P from '../../server/src/protocol';
+import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
+import { APP, SECRET, TENANT, scenario } from './fixtures';
+
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+
+function rampart(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_PROXY: '127.0.0.1,localhost', NO_COLOR: '1', AZURE_CLIENT_SECRET: '', ...env } });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (out += d));
+    p.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+async function everyByte(dir: string): Promise<string> {
+  const names = await fs.readdir(dir);
+  return (await Promise.all(names.map((n) => fs.readFile(path.join(dir, n), 'latin1')))).join('\n');
+}
+
+describe('headless: sealed credentials and rampart daemon', function () {
+  this.timeout(60_000);
+  let emu: EmulatorHandle;
+  let dir: string, store: string, key1: string, key2: string;
+
+  before(async () => {
+    emu = await startEmulator({ scenario: scenario() });
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rampart-headless-'));
+    store = path.join(dir, 'store');
+    key1 = path.join(dir, 'master1.key');
+    key2 = path.join(dir, 'master2.key');
+    await fs.writeFile(key1, randomBytes(32).toString('base64'), { mode: 0o600 });
+    await fs.writeFile(key2, randomBytes(32).toString('base64'), { mode: 0o600 });
+  });
+  after(async () => {
+    await emu.stop();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('seals the secret, syncs with only the master key, and rotates the key', async () => {
+    const target = ['--authority-host', emu.authorityHost, '--arm-endpoint', emu.armEndpoint, '--ca-file', emu.caFile];
+    const c = await rampart(['connect', '--store', store, '--name', 'Headless', '--tenant', TENANT, '--client-id', APP, '--no-sync', ...target], {});
+    assert.equal(c.code, 0, c.out);
+    const noKey = await rampart(['credentials', 'seal', '--store', store, '--connection', 'Headless'], { AZURE_CLIENT_SECRET: SECRET });
+    assert.equal(noKey.code, 1);
+    assert.match(noKey.out, /No master key/);
+    const seal = await rampart(['credentials', 'seal', '--store', store, '--connection', 'Headless'], { AZURE_CLIENT_SECRET: SECRET, RAMPART_MASTER_KEY_FILE: key1 });
+    assert.equal(seal.code, 0, seal.out);
+
+    const sync = await rampart(['sync', '--store', store], { RAMPART_MASTER_KEY_FILE: key1 });
+    assert.equal(sync.code, 0, sync.out);
+    assert.match(sync.out, /succeeded/);
+    assert.ok(!(await everyByte(store)).includes(SECRET), 'no plaintext secret in any file of the store');
+
+    const rotate = await rampart(['credentials', 'rotate-master-key', '--store', store, '--new-key-file', key2], { RAMPART_MASTER_KEY_FILE: key1 });
+    assert.equal(rotate.code, 0, rotate.out);
+    assert.match(rotate.out, /Re-wrapped 1 data key/);
+    const old = await rampart(['sync', '--store', store], { RAMPART_MASTER_KEY_FILE: key1 });
+    assert.equal(old.code, 1);
+    assert.match(old.out, /master key does not open/);
+    const fresh = await rampart(['sync', '--store', store], { RAMPART_MASTER_KEY_FILE: key2 });
+    assert.equal(fresh.code, 0, fresh.out);
+  });
+
+  it('rampart daemon serves LSP on stdio with the sealed credentials', async () => {
+    const child = spawn(process.execPath, [CLI, 'daemon', '--store', store], {
+      env: { ...process.env, NO_PROXY: '127.0.0.1,localhost', AZURE_CLIENT_SECRET: '', RAMPART_MASTER_KEY_FILE: key2 },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const client = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    // A client without SecretStorage: the daemon falls back to the sealed file.
+    client.onRequest(P.GetCredential.type, () => null);
+    client.listen();
+    try {
+      await client.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} });
+      void client.sendNotification('initialized', {});
+      const [run] = await client.sendRequest(P.Sync.type, {});
+      assert.equal(run.status, 'succeeded', run.error);
+      const [conn] = await client.sendRequest(P.ListConnections.type);
+      assert.equal(conn.name, 'Headless');
+    } finally {
+      client.dispose();
+      child.kill();
+    }
+  });
+});
