@@ -41,6 +41,8 @@ step() {
 
 step typecheck npx tsc -p . --noEmit
 step lint npx eslint client/src server/src scripts test
+# The .vsix a user would install (production bundles), then the development build the tests run on.
+step package npm run package
 step build node esbuild.mjs
 mocha_suite unit 'test/unit/**/*.test.ts'
 mocha_suite daemon --timeout 30000 'test/daemon/**/*.test.ts'
