@@ -16,6 +16,8 @@ export interface CoverageOptions {
   framework?: string;
   /** Connections whose evidence is not fresh (see staleConnections). */
   stale?: ReadonlySet<string>;
+  /** Rows of assets in their grace period (assets.ts): their failures do not lower coverage. */
+  inGrace?: (r: EvidenceRecord) => boolean;
 }
 
 /** The rows that describe the current state: per connection, those seen in its latest successful sync. */
@@ -55,29 +57,63 @@ export function rowControls(r: EvidenceRecord, framework = DEFAULT_FRAMEWORK): s
   return framework === DEFAULT_FRAMEWORK ? r.controls : controlsForType(r.type, framework);
 }
 
-/** Coverage per control of `options.framework` (default SOC 2) over current rows. */
+interface TypeTally { rows: number; stale: boolean; notPassing: number }
+interface ControlTally { rows: number; failing: number; unknown: number; excused: number; staleFrom: Set<string>; types: Map<string, TypeTally> }
+
+/**
+ * Coverage per control of `options.framework` (default SOC 2) over current rows, in one pass over the rows (100,000
+ * rows in well under 100 ms): each row is tallied under its controls and type, then each control is judged.
+ */
 export function computeCoverage(rows: EvidenceRecord[], options: CoverageOptions = {}): ControlCoverage[] {
   const framework = options.framework ?? DEFAULT_FRAMEWORK;
   const stale = options.stale ?? new Set<string>();
-  return controlsOf(framework).map((c) => {
-    const mine = rows.filter((r) => rowControls(r, framework).includes(c.id));
-    const present = c.expects.filter((t) => mine.some((r) => r.type === t));
-    const fresh = present.filter((t) => !mine.some((r) => r.type === t && stale.has(r.connectionId)));
+  const inGrace = options.inGrace;
+  const controls = controlsOf(framework);
+  const tallies = new Map<string, ControlTally>(controls.map((c) => [c.id, { rows: 0, failing: 0, unknown: 0, excused: 0, staleFrom: new Set(), types: new Map() }]));
+  const byType = new Map<string, string[]>();
+  for (const r of rows) {
+    let ids: string[] | undefined;
+    if (framework === DEFAULT_FRAMEWORK) ids = r.controls;
+    else {
+      ids = byType.get(r.type);
+      if (!ids) byType.set(r.type, (ids = controlsForType(r.type, framework)));
+    }
+    if (!ids.length) continue;
+    const isStale = stale.has(r.connectionId);
+    // A failing row of an asset in its grace period is shown but does not count against the control.
+    const excused = r.status === 'fail' && inGrace !== undefined && inGrace(r);
+    for (const id of ids) {
+      const t = tallies.get(id);
+      if (!t) continue;
+      t.rows++;
+      if (r.status === 'unknown') t.unknown++;
+      if (excused) t.excused++;
+      else if (r.status === 'fail') t.failing++;
+      if (isStale) t.staleFrom.add(r.connectionId);
+      let tt = t.types.get(r.type);
+      if (!tt) t.types.set(r.type, (tt = { rows: 0, stale: false, notPassing: 0 }));
+      tt.rows++;
+      if (isStale) tt.stale = true;
+      if (!excused && r.status !== 'pass') tt.notPassing++;
+    }
+  }
+  return controls.map((c) => {
+    const t = tallies.get(c.id)!;
+    const present = c.expects.filter((type) => t.types.has(type));
+    const fresh = present.filter((type) => !t.types.get(type)!.stale);
     // A type passes only when every current row of it passes: an unknown row is never counted as passing.
-    const passing = fresh.filter((t) => mine.every((r) => r.type !== t || r.status === 'pass'));
-    const failingCount = mine.filter((r) => r.status === 'fail').length;
-    const unknownCount = mine.filter((r) => r.status === 'unknown').length;
-    const staleFrom = [...new Set(mine.filter((r) => stale.has(r.connectionId)).map((r) => r.connectionId))];
+    const passing = fresh.filter((type) => t.types.get(type)!.notPassing === 0);
+    const staleFrom = [...t.staleFrom];
     const percent = c.expects.length ? Math.round((passing.length / c.expects.length) * 100) : 0;
     const state: ControlCoverage['state'] =
       present.length === 0 ? 'none'
         : staleFrom.length > 0 ? 'stale'
-          : failingCount > 0 && passing.length === 0 ? 'failing'
+          : t.failing > 0 && passing.length === 0 ? 'failing'
             : passing.length === c.expects.length ? 'covered' : 'partial';
     return {
       control: c.id, title: c.title, description: c.description, expectedTypes: c.expects, presentTypes: present,
-      freshTypes: fresh, passingTypes: passing, evidenceCount: mine.length, failingCount, unknownCount, percent, state,
-      framework, staleConnections: staleFrom,
+      freshTypes: fresh, passingTypes: passing, evidenceCount: t.rows, failingCount: t.failing, unknownCount: t.unknown, percent, state,
+      framework, staleConnections: staleFrom, ...(t.excused ? { inGraceCount: t.excused } : {}),
     };
   });
 }

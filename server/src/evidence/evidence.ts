@@ -5,8 +5,8 @@
  */
 import type { EvidenceStatus } from '../protocol';
 import type { EvidenceRecord, Inventory, RoleAssignmentRecord, RoleDefinitionRecord } from '../store/schema';
+import { randomBytes } from 'node:crypto';
 import { canonicalJson, sha256 } from '../util/canonical';
-import { newId } from '../util/ids';
 import { evidenceType } from './controls';
 import { observePosture } from './posture';
 
@@ -57,16 +57,32 @@ export function fingerprint(o: Pick<Observation, 'type' | 'subject' | 'data'>): 
   return sha256(canonicalJson({ type: o.type, subject: o.subject.toLowerCase(), data: o.data }));
 }
 
+/** Evidence row ids (`ev_` and 16 hex digits, as newId makes them), drawn from one random buffer per merge. */
+function idSource(): () => string {
+  let pool = '';
+  let at = 0;
+  return () => {
+    if (at + 16 > pool.length) { pool = randomBytes(8 * 4096).toString('hex'); at = 0; }
+    at += 16;
+    return `ev_${pool.slice(at - 16, at)}`;
+  };
+}
+
 export interface MergeResult { rows: number; added: number }
 
-/** Merges observations into `rows` (the store's evidence array) in place. */
+/**
+ * Merges observations into `rows` (the store's evidence array) in place. Rows in `frozen` (attached to an approved
+ * assessment) are never touched: an observation matching one becomes a new row, which later syncs then update.
+ */
 export function mergeEvidence(
   rows: EvidenceRecord[], observations: Observation[],
   owner: { connectionId: string; tenantId: string; runId: string; at: string },
+  frozen: ReadonlySet<string> = new Set(),
 ): MergeResult {
   const byFingerprint = new Map<string, EvidenceRecord>();
-  for (const r of rows) if (r.connectionId === owner.connectionId) byFingerprint.set(r.fingerprint, r);
+  for (const r of rows) if (r.connectionId === owner.connectionId && !frozen.has(r.id)) byFingerprint.set(r.fingerprint, r);
   let added = 0;
+  const nextId = idSource();
   for (const o of observations) {
     const fp = fingerprint(o);
     const existing = byFingerprint.get(fp);
@@ -77,7 +93,7 @@ export function mergeEvidence(
       continue;
     }
     const row: EvidenceRecord = {
-      id: newId('ev'), connectionId: owner.connectionId, tenantId: owner.tenantId, subscriptionId: o.subscriptionId,
+      id: nextId(), connectionId: owner.connectionId, tenantId: owner.tenantId, subscriptionId: o.subscriptionId,
       type: o.type, subject: o.subject, observedAt: owner.at, lastSeenAt: owner.at, status: o.status, reason: o.reason,
       controls: evidenceType(o.type)?.controls ?? [], data: o.data, fingerprint: fp, runId: owner.runId,
     };

@@ -27,6 +27,24 @@ const migrations: Migration[] = [
       };
     },
   },
+  // 3: assessments, and the asset ledger for confirmed changes. Assets already in the inventory are the baseline
+  // (present, never "newly added"), so the first sync after the upgrade does not put every asset in its grace period.
+  {
+    from: 2,
+    migrate: (d) => {
+      const inv = (d.inventory ?? {}) as Record<string, { id: string; connectionId: string; tenantId: string }[] | undefined>;
+      const conns = (d.connections as { id: string; lastSyncAt?: string; createdAt?: string }[] | undefined) ?? [];
+      const seenAt = new Map(conns.map((c) => [c.id, c.lastSyncAt ?? c.createdAt ?? new Date(0).toISOString()]));
+      const assets = (d.assets as unknown[] | undefined) ?? [];
+      for (const [table, kind] of [['publicIps', 'public-ip'], ['storageAccounts', 'storage-account'], ['keyVaults', 'key-vault']] as const) {
+        for (const r of inv[table] ?? []) {
+          const at = seenAt.get(r.connectionId) ?? new Date(0).toISOString();
+          assets.push({ connectionId: r.connectionId, tenantId: r.tenantId, id: r.id.toLowerCase(), kind, state: 'present', firstSeenAt: at, lastSeenAt: at });
+        }
+      }
+      return { ...d, assessments: (d.assessments as unknown[] | undefined) ?? [], assets, schemaVersion: 3 };
+    },
+  },
 ];
 
 export function migrate(raw: unknown, file: string): StoreData {

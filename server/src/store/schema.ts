@@ -3,9 +3,9 @@
  * so no query mixes connections unless it asks to. Bump SCHEMA_VERSION and add a migration in migrations.ts
  * whenever this shape changes.
  */
-import type { CloudConfig, ConnectionStatus, CredentialKind, EvidenceStatus, RunSummary } from '../protocol';
+import type { CloudConfig, ConnectionStatus, CredentialKind, EvidenceStatus, RunSummary, SetupReport } from '../protocol';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export interface ConnectionRecord {
   id: string;
@@ -27,6 +27,15 @@ export interface ConnectionRecord {
   lastSyncAt?: string;
   /** Set by revoke: the connection never syncs again; its history is kept until the retention window ends. */
   deletedAt?: string;
+  /** Reads the subscriptions of this management group (listed at each sync) instead of a fixed list. */
+  managementGroup?: string;
+  /** The last setup verification's report. */
+  setup?: SetupReport;
+  /**
+   * Set by prune when the revoked connection's evidence backs an approved assessment: runs, inventory and unapproved
+   * evidence are gone, the connection and its approved rows are kept.
+   */
+  prunedAt?: string;
 }
 
 /** A run as stored is exactly what clients are told about it (protocol.RunSummary). */
@@ -114,6 +123,51 @@ export interface EvidenceRecord extends Owned {
   runId: string;
 }
 
+/**
+ * An assessment: a named period over some controls and connections, with the evidence rows attached to it. Once
+ * approved, its rows are frozen: syncs never change them (a new observation becomes a new row) and prune never
+ * removes them. Field names are those the exporter reads (export/source.ts): id, name, controls, connections, from, to.
+ */
+export interface AssessmentRecord {
+  id: string;
+  name: string;
+  framework: string;
+  controls: string[];
+  /** Connection ids the assessment covers. */
+  connections: string[];
+  /** The period, ISO instants (inclusive). */
+  from: string;
+  to: string;
+  createdAt: string;
+  createdBy: string;
+  status: 'draft' | 'approved';
+  evidenceIds: string[];
+  approvedAt?: string;
+  approvedBy?: string;
+  /** SHA-256 over the attached rows' ids and fingerprints at approval. */
+  digest?: string;
+}
+
+export type AssetKind = 'public-ip' | 'storage-account' | 'key-vault';
+/**
+ * An asset as successive scans saw it. A change counts only when scans on two different days agree: a new asset is
+ * 'pending-add' until a scan on a later day still sees it, a vanished one 'pending-remove' until a later day's scan
+ * still misses it.
+ */
+export interface AssetRecord extends Owned {
+  /** The ARM id, lower case. */
+  id: string;
+  kind: AssetKind;
+  state: 'pending-add' | 'present' | 'pending-remove' | 'removed';
+  firstSeenAt: string;
+  lastSeenAt: string;
+  /** When the pending change was first observed. */
+  pendingSince?: string;
+  /** When the addition was confirmed; undefined for assets present at the connection's first sync (baseline). */
+  addedAt?: string;
+  removedAt?: string;
+}
+
 export type AuditAction = 'connect' | 'sync' | 'sync-failure' | 're-auth' | 'revoke' | 'prune' | 'export' | 'assessment-approval';
 export interface AuditRecord {
   id: string;
@@ -141,6 +195,8 @@ export interface StoreData {
   evidence: EvidenceRecord[];
   audit: AuditRecord[];
   meta: StoreMeta;
+  assessments: AssessmentRecord[];
+  assets: AssetRecord[];
 }
 
 export function emptyStore(): StoreData {
@@ -152,6 +208,8 @@ export function emptyStore(): StoreData {
     evidence: [],
     audit: [],
     meta: {},
+    assessments: [],
+    assets: [],
   };
 }
 
