@@ -118,10 +118,13 @@ describe('daemon: rampart/export, rampart/exportScopes and rampart/dashboard ove
       if (p.done > 0 && p.done < p.total) cts.cancel();
     });
     const file = path.join(out, 'big.zip');
+    const spills = async () => (await fs.readdir(os.tmpdir())).filter((n) => n.startsWith('rampart-bundle-'));
+    const spillsBefore = await spills();
     await assert.rejects(d.client.sendRequest(P.Export.type, { format: 'bundle', out: file }, cts.token),
       (e: ResponseError<unknown>) => e.code === LSPErrorCodes.RequestCancelled);
     assert.ok(progress.length > 0, 'some progress before the cancel');
     assert.deepEqual(await fs.readdir(out), [], 'neither the bundle nor its temporary file is left');
+    assert.deepEqual((await spills()).filter((n) => !spillsBefore.includes(n)), [], 'the bundle\'s spill folder is removed');
     assert.equal((await auditRows(storeDir)).length, auditBefore, 'a cancelled export is not audited');
     // The store is free again: the next export runs.
     const r = await d.client.sendRequest(P.Export.type, { format: 'csv', out: path.join(out, 'all.csv'), scope: { connection: 'nope' } }).catch((e: Error) => e);

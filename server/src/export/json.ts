@@ -17,19 +17,28 @@ export async function writeJson(
 ): Promise<number> {
   const scope = sub?.scope ?? ctx.scope;
   const t = sub?.tally ?? ctx.tally;
-  const header = {
-    schema: EVIDENCE_SCHEMA, exportedAt: ctx.exportedAt, generator: GENERATOR, scope,
-    summary: { rows: t.rows, byStatus: t.byStatus }, controls: t.controls,
-  };
-  const head = JSON.stringify(header);
-  await sink.write(head.slice(0, -1) + ',"evidence":[');
+  await sink.write(jsonHead(ctx, scope, t));
   let n = 0;
   for (const r of sub?.rows ?? selectEvidence(ctx.src, scope)) {
-    await sink.write((n ? ',\n' : '\n') + JSON.stringify(ctx.src.toRow(r)));
+    await sink.write(jsonRowText(n, JSON.stringify(ctx.src.toRow(r))));
     n++;
     if (sub) sub.onRow?.();
     else ctx.progress(n, t.rows);
   }
-  await sink.write(n ? '\n]}\n' : ']}\n');
+  await sink.write(jsonTail(n));
   return n;
 }
+
+/**
+ * The pieces of a document, for writers that stream the rows from elsewhere (the bundle): head, then each row as
+ * `jsonRowText(index, json)`, then `jsonTail(count)`. Concatenated they are exactly what writeJson writes.
+ */
+export function jsonHead(ctx: ExportContext, scope: ExportScope, t: ExportTally): string {
+  const header = {
+    schema: EVIDENCE_SCHEMA, exportedAt: ctx.exportedAt, generator: GENERATOR, scope,
+    summary: { rows: t.rows, byStatus: t.byStatus }, controls: t.controls,
+  };
+  return JSON.stringify(header).slice(0, -1) + ',"evidence":[';
+}
+export const jsonRowText = (index: number, json: string): string => (index ? ',\n' : '\n') + json;
+export const jsonTail = (count: number): string => (count ? '\n]}\n' : ']}\n');

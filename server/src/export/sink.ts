@@ -31,6 +31,17 @@ export class TextSink {
     if (this.pendingLength >= CHUNK) await this.flush();
   }
 
+  /**
+   * Writes bytes as they are, without redaction: only for text that went through `redact` value by value already
+   * (the bundle's spill files), since a chunk boundary could split a secret.
+   */
+  async writeRedacted(chunk: Buffer): Promise<void> {
+    await this.flush();
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+  }
+
   private async flush(): Promise<void> {
     if (!this.pendingLength) return;
     const buf = Buffer.from(this.pending.join(''), 'utf8');
