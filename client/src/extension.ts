@@ -4,6 +4,7 @@ import { ConnectCommand } from './commands/connect';
 import { OpenDashboardCommand } from './commands/dashboard';
 import { ExportEvidenceCommand } from './commands/export';
 import { GenerateConnectorRoleCommand } from './commands/connectorRole';
+import { CreateCertificateCommand, ResumeSetupCommand } from './commands/setup';
 import { CommandManager } from './commands/manager';
 import { RefreshCommand, RestartDaemonCommand, ShowLogCommand } from './commands/misc';
 import { ConnectionSyncCommand, SyncNowCommand } from './commands/sync';
@@ -72,6 +73,8 @@ export function activate(context: vscode.ExtensionContext): RampartApi {
     new ExportEvidenceCommand(ctx),
     new OpenDashboardCommand(dashboard),
     new GenerateConnectorRoleCommand(ctx),
+    new ResumeSetupCommand(ctx, credentials, sync),
+    new CreateCertificateCommand(ctx, credentials),
   );
 
   if (context.extensionMode !== vscode.ExtensionMode.Production) checkManifest(context, commands.registeredIds(), log);

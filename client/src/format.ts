@@ -26,6 +26,9 @@ export function statusLabel(status: ConnectionStatus): string {
     case 'needs-credentials': return 'needs credentials';
     case 'error': return 'error';
     case 'never-synced': return 'never synced';
+    case 'draft': return 'setup not finished';
+    case 'awaiting-permissions': return 'awaiting permissions';
+    case 'verified': return 'verified, not synced yet';
   }
 }
 

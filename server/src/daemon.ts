@@ -82,6 +82,9 @@ export class Daemon {
       return { json: r.json, instructions: r.instructions, placeholderScope: r.placeholderScope };
     });
     c.onRequest(P.ListConnections.type, () => this.svc().listConnections());
+    c.onRequest(P.VerifyConnection.type, async (p) => { const s = await this.svc().verifyConnection(p.connectionId); this.changed('verify'); return s; });
+    c.onRequest(P.DeleteUnfinished.type, async (p) => { const s = await this.svc().deleteUnfinished(p.connectionId); this.changed('delete'); return s; });
+    c.onRequest(P.CreateCertificate.type, async (p) => { const r = await this.svc().createCertificate(p.connectionId, { file: p.file }); this.changed('re-auth'); return r; });
     c.onRequest(P.Connect.type, async (params) => {
       const summary = await this.svc().connect(params);
       this.changed('connect');
@@ -97,6 +100,22 @@ export class Daemon {
     });
     registerExportHandlers(c, { service: () => this.svc(), clock: this.options.clock, changed: (reason) => this.changed(reason) });
     registerLintFeatures(c, { log: this.log });
+    c.onRequest(P.Assessments.type, () => this.svc().assessments());
+    c.onRequest(P.CreateAssessment.type, async (p) => {
+      const view = await this.svc().createAssessment(p);
+      this.changed('assessment');
+      return view;
+    });
+    c.onRequest(P.AttachAssessmentEvidence.type, async (p) => {
+      const view = await this.svc().attachAssessmentEvidence(p);
+      this.changed('assessment');
+      return view;
+    });
+    c.onRequest(P.ApproveAssessment.type, async (p) => {
+      const view = await this.svc().approveAssessment(p.assessment);
+      this.changed('assessment-approval');
+      return view;
+    });
     c.onRequest(P.EvidenceSummary.type, (p) => this.svc().evidenceSummary(p ?? {}));
     c.onRequest(P.EvidenceRows.type, (p) => this.svc().evidenceRows(p));
     c.onRequest(P.Coverage.type, (p) => this.svc().coverage(p ?? {}));

@@ -17,7 +17,11 @@ export interface CloudConfig {
 }
 
 export type CredentialKind = 'secret' | 'certificate';
-export type ConnectionStatus = 'active' | 'needs-credentials' | 'error' | 'never-synced';
+/**
+ * Setup states (resumable): a new connection is a 'draft'; verification moves it to 'awaiting-permissions' (signed in,
+ * reads nothing yet) or 'verified'; the first successful sync makes it 'active'. 'never-synced' is kept for older stores.
+ */
+export type ConnectionStatus = 'active' | 'needs-credentials' | 'error' | 'never-synced' | 'draft' | 'awaiting-permissions' | 'verified';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type EvidenceStatus = 'pass' | 'fail' | 'unknown';
 
@@ -34,6 +38,8 @@ export interface NewConnection {
   certificateFile?: string;
   /** Subscription ids to read; empty or absent means every subscription the principal can see. */
   subscriptions?: string[];
+  /** A management group id: its subscriptions (every level below it) are listed at each sync. Not with subscriptions. */
+  managementGroup?: string;
   cloud: CloudConfig;
 }
 
@@ -47,6 +53,8 @@ export interface RunSummary {
     subscriptions: number; resourceGroups: number; roleAssignments: number; roleDefinitions: number; evidence: number; newEvidence: number;
     /** Posture sources (absent in runs recorded before they were collected). */
     secureScores?: number; storageAccounts?: number; keyVaults?: number; vaultKeys?: number; vaultSecrets?: number; publicIps?: number;
+    /** Asset additions and removals this run confirmed (scans on two different days agree). */
+    assetsAdded?: number; assetsRemoved?: number;
   };
   /** A message the user can act on, when the run failed. */
   error?: string;
@@ -73,6 +81,25 @@ export interface ConnectionSummary {
   pruneAfter?: string;
   subscriptions: { id: string; name: string; state: string }[];
   recentRuns: RunSummary[];
+  /** The management group whose subscriptions the connection reads, when it has one. */
+  managementGroup?: string;
+  /** The last setup verification (Resume Connection Setup), when one ran. */
+  setup?: SetupReport;
+}
+
+/** What verification found: the principal's own role assignments, judged against what the connector needs. */
+export interface SetupReport {
+  checkedAt: string;
+  /** The service principal's object id (the access token's oid). */
+  principalObjectId?: string;
+  /** Subscriptions the principal could read. */
+  readableSubscriptions: number;
+  /** The principal's role assignments on those subscriptions; `excess` when beyond Reader and Security Reader. */
+  roles: { roleName: string; scope: string; writes: boolean; excess: boolean }[];
+  /** Set when the connector holds more than it needs: names the roles and suggests the least-privilege role. */
+  warning?: string;
+  /** Commands to run (role assignments to create, or the least-privilege role to create). */
+  commands: string[];
 }
 
 export interface EvidenceTypeSummary { type: string; title: string; count: number; failing: number; unknown: number }
@@ -116,6 +143,8 @@ export interface ControlCoverage {
   framework: string;
   /** Ids of the stale connections whose evidence this control relies on. */
   staleConnections: string[];
+  /** Failing rows of newly added assets still in their grace period (`rampart.gracePeriodDays`): not counted as failing. */
+  inGraceCount?: number;
 }
 
 export interface SyncParams { connectionId?: string }
@@ -144,6 +173,12 @@ export interface ConnectorRoleParams { connectionId?: string; /** File name used
 /** The custom role JSON (`az role definition create` shape) and the steps to create and assign it. */
 export interface ConnectorRoleResult { json: string; instructions: string; placeholderScope: boolean }
 export interface CredentialsUpdatedParams { connectionId: string }
+export interface ConnectionIdParams { connectionId: string }
+export interface CreateCertificateParams { connectionId: string; /** File name of the public certificate, used in the steps. */ file?: string }
+/** A new key pair and self-signed certificate: `pem` (certificate + PKCS#8 key) is for SecretStorage only. */
+export interface CreateCertificateResult {
+  pem: string; certificatePem: string; thumbprint: string; notAfter: string; instructions: string; connection: ConnectionSummary;
+}
 export interface DaemonStatus {
   version: string; storePath: string; schemaVersion: number; runningSyncs: string[];
   /** The scheduled-sync cadence ("daily", "every 6 hours", "off") and when the next scheduled sync is due. */
@@ -213,6 +248,27 @@ export namespace CredentialsUpdated {
   export const method = 'rampart/credentialsUpdated' as const;
   export const type = new RequestType<CredentialsUpdatedParams, ConnectionSummary, void>(method);
 }
+export namespace VerifyConnection {
+  /**
+   * Client → daemon (Connect, Resume Connection Setup): sign in and read the principal's own role assignments. An
+   * unfinished connection becomes verified or awaiting-permissions; the report is in `setup`.
+   */
+  export const method = 'rampart/verifyConnection' as const;
+  export const type = new RequestType<ConnectionIdParams, ConnectionSummary, void>(method);
+}
+export namespace DeleteUnfinished {
+  /** Client → daemon: delete a connection whose setup never finished (no successful sync); audited. */
+  export const method = 'rampart/deleteUnfinished' as const;
+  export const type = new RequestType<ConnectionIdParams, ConnectionSummary, void>(method);
+}
+export namespace CreateCertificate {
+  /**
+   * Client → daemon (Create Certificate Credential): a new RSA 2048 key pair and self-signed certificate for the
+   * connection, whose credentialKind becomes 'certificate' (audited as re-auth). The client keeps `pem` in SecretStorage.
+   */
+  export const method = 'rampart/createCertificate' as const;
+  export const type = new RequestType<CreateCertificateParams, CreateCertificateResult, void>(method);
+}
 export namespace GetCredential {
   /** Daemon → client: the secret or certificate of a connection, read from SecretStorage, kept in memory only. */
   export const method = 'rampart/getCredential' as const;
@@ -227,6 +283,53 @@ export namespace StoreChanged {
   /** Daemon → client: the store changed (connect, sync end); views refresh. */
   export const method = 'rampart/storeChanged' as const;
   export const type = new NotificationType<{ reason: string }>(method);
+}
+
+// ---- Assessments (server/src/evidence/assessments.ts) ----
+/** A new assessment. Controls default to every control of the framework, connections to every live one. */
+export interface NewAssessment {
+  name: string;
+  /** The period: YYYY-MM-DD or ISO date-time; a bare `to` date means through that day (UTC). */
+  from: string; to: string;
+  controls?: string[];
+  /** Connection ids or names. */
+  connections?: string[];
+  framework?: string;
+  /** Attach evidence right away (as AttachEvidence). */
+  attach?: { evidenceIds?: string[]; current?: boolean };
+}
+/** Attach rows to a draft assessment: explicit ids, or every subject's latest observation in its scope and period. */
+export interface AttachEvidenceParams { assessment: string; evidenceIds?: string[]; current?: boolean }
+export interface ApproveAssessmentParams { assessment: string }
+export interface AssessmentView {
+  id: string; name: string; framework: string; controls: string[]; connections: string[]; from: string; to: string;
+  status: 'draft' | 'approved'; createdAt: string; createdBy: string;
+  /** The approver's OS user and when; the approval is also an 'assessment-approval' audit row. */
+  approvedAt?: string; approvedBy?: string;
+  /** SHA-256 over the attached rows' ids and fingerprints at approval. */
+  digest?: string;
+  evidenceIds: string[]; evidenceCount: number; failing: number; unknown: number;
+}
+
+export namespace Assessments {
+  /** Client → daemon (or CLI through the core): every assessment, newest last. */
+  export const method = 'rampart/assessments' as const;
+  export const type = new RequestType0<AssessmentView[], void>(method);
+}
+export namespace CreateAssessment {
+  /** Client → daemon: create a draft assessment, optionally attaching evidence. */
+  export const method = 'rampart/createAssessment' as const;
+  export const type = new RequestType<NewAssessment, AssessmentView, void>(method);
+}
+export namespace AttachAssessmentEvidence {
+  /** Client → daemon: attach evidence rows to a draft assessment. */
+  export const method = 'rampart/attachAssessmentEvidence' as const;
+  export const type = new RequestType<AttachEvidenceParams, AssessmentView, void>(method);
+}
+export namespace ApproveAssessment {
+  /** Client → daemon: approve an assessment (audited as 'assessment-approval'); its evidence is frozen from then on. */
+  export const method = 'rampart/approveAssessment' as const;
+  export const type = new RequestType<ApproveAssessmentParams, AssessmentView, void>(method);
 }
 
 // ---- Evidence export and the dashboard (server/src/export-server.ts) ----

@@ -16,6 +16,7 @@ import { securityRoutes } from './arm-security';
 import { storageRoutes } from './arm-storage';
 import { keyVaultRoutes } from './arm-keyvault';
 import { networkRoutes } from './arm-network';
+import { managementRoutes } from './arm-management';
 
 export interface ArmRouteContext extends RequestContext {
   app: ScenarioApp;
@@ -39,7 +40,7 @@ export interface ArmRoute {
 
 /** Every ARM route, first match wins. */
 export const armRoutes: ArmRoute[] = [
-  ...resourcesRoutes, ...authorizationRoutes, ...securityRoutes, ...storageRoutes, ...keyVaultRoutes, ...networkRoutes,
+  ...resourcesRoutes, ...authorizationRoutes, ...securityRoutes, ...storageRoutes, ...keyVaultRoutes, ...networkRoutes, ...managementRoutes,
 ];
 
 function findRoute(method: string, path: string): { route: ArmRoute; groups: Record<string, string> } | undefined {

@@ -60,6 +60,16 @@ export function validateScenario(s: unknown, label: string): asserts s is Scenar
       fail(`apps[${i}].subscriptions must be "*" or an array of subscription ids`);
     }
   });
+  if (sc.managementGroups !== undefined) {
+    if (!Array.isArray(sc.managementGroups)) fail('managementGroups must be an array');
+    const ids = new Set((sc.managementGroups as unknown[]).map((g) => (isObj(g) && isStr(g.id) ? g.id.toLowerCase() : '')));
+    (sc.managementGroups as unknown[]).forEach((g, i) => {
+      if (!isObj(g) || !isStr(g.id)) fail(`managementGroups[${i}] needs an id`);
+      const mg = g as Record<string, unknown>;
+      if (mg.parent !== undefined && !(isStr(mg.parent) && ids.has(mg.parent.toLowerCase()))) fail(`managementGroups[${i}].parent is not one of the managementGroups`);
+      if (mg.subscriptions !== undefined && !(Array.isArray(mg.subscriptions) && mg.subscriptions.every(isStr))) fail(`managementGroups[${i}].subscriptions must be an array of subscription ids`);
+    });
+  }
   if (sc.roleDefinitions !== undefined) {
     if (!Array.isArray(sc.roleDefinitions)) fail('roleDefinitions must be an array');
     (sc.roleDefinitions as unknown[]).forEach((r, i) => {

@@ -22,6 +22,15 @@ export interface Scenario {
    * empty bucket answers 429 TooManyRequests with Retry-After, or without it when `retryAfter` is false.
    */
   throttle?: { burst: number; refillPerSecond: number; retryAfter?: boolean };
+  /** Management groups: each names its parent (none: under the tenant root) and the subscriptions directly in it. */
+  managementGroups?: ScenarioManagementGroup[];
+}
+
+export interface ScenarioManagementGroup {
+  id: string;
+  displayName?: string;
+  parent?: string;
+  subscriptions?: string[];
 }
 
 export interface ScenarioApp {
@@ -37,6 +46,11 @@ export interface ScenarioApp {
   certificate?: string;
   /** Subscription ids this app may read; "*" or absent means all. Others answer 403 AuthorizationFailed. */
   subscriptions?: string[] | '*';
+  /**
+   * Management groups whose descendants this app may list; "*" means all. Absent: all when the app reads every
+   * subscription, none otherwise.
+   */
+  managementGroups?: string[] | '*';
 }
 
 export interface ScenarioSubscription {

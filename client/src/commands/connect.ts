@@ -1,4 +1,4 @@
-import { Connect, type ConnectionSummary, type NewConnection, type RunSummary } from '../../../server/src/protocol';
+import { Connect, VerifyConnection, type ConnectionSummary, type NewConnection, type RunSummary } from '../../../server/src/protocol';
 import { customClouds } from '../config';
 import type { Credentials } from '../credentials';
 import type { Ctx } from '../ctx';
@@ -8,6 +8,7 @@ import { showError, showInfo } from '../notify';
 import type { SyncRunner } from '../sync';
 import { connectWizard, type ConnectRequest } from './connectWizard';
 import type { Command } from './manager';
+import { reportVerification } from './setup';
 
 /** What `rampart.connect` returns to `executeCommand` callers (tests, automation). */
 export interface ConnectResult {
@@ -35,6 +36,16 @@ export class ConnectCommand implements Command {
     // Ids and endpoints only: the secret is never part of a log line.
     this.ctx.log.info(`Created connection '${created.name}' (${created.id}): tenant ${c.tenantId}, client ${c.clientId}, cloud ${describeCloud(c)}`);
     await this.credentials.store(created.id, created.credentialKind, request.secret);
+
+    // The connection is a draft: verify it (sign in, the connector's own role assignments) before the first sync.
+    // Without read access it waits for permissions (Resume Connection Setup); a failed sign-in is left to the sync
+    // below, whose failure offers Update Credentials.
+    try {
+      const verified = await this.ctx.request(VerifyConnection.type, { connectionId: created.id });
+      if (verified.status !== 'draft' && !reportVerification(this.ctx, verified)) return { connection: verified, runs: [] };
+    } catch (error) {
+      this.ctx.log.warn(`Verification of '${created.name}' failed: ${errorMessage(error)}`);
+    }
 
     let runs: RunSummary[];
     try {

@@ -47,7 +47,9 @@ export async function connectWizard(existingNames: string[], customClouds: Named
     name: '', description: '', authorityHost: '', armEndpoint: '', caFile: '',
     tenantId: '', clientId: '', secret: '', subscriptions: '',
   });
-  const subscriptions = splitIds(s.subscriptions);
+  // "mg:<id>" names a management group: its subscriptions are listed at each sync.
+  const group = MG.exec(s.subscriptions.trim())?.[1];
+  const subscriptions = group ? [] : splitIds(s.subscriptions);
   return {
     connection: {
       name: s.name.trim(),
@@ -56,6 +58,7 @@ export async function connectWizard(existingNames: string[], customClouds: Named
       clientId: s.clientId.trim(),
       credentialKind: 'secret',
       subscriptions: subscriptions.length ? subscriptions : undefined,
+      ...(group ? { managementGroup: group } : {}),
       cloud: s.cloud!,
     },
     secret: s.secret,
@@ -199,9 +202,10 @@ const secretStep: Step<State> = async (input, s) => {
 const subscriptionsStep: Step<State> = async (input, s) => {
   s.subscriptions = await input.showInputBox({
     title: TITLE, step: 7, totalSteps: TOTAL, value: s.subscriptions,
-    prompt: 'Subscription IDs to read, separated by commas or spaces; leave empty for every subscription the service principal can see',
+    prompt: 'Subscription IDs to read, separated by commas or spaces, or mg:<management group id>; leave empty for every subscription the service principal can see',
     placeholder: 'All subscriptions the service principal can see',
     validate: (v) => {
+      if (MG.test(v.trim())) return undefined;
       const bad = splitIds(v).find((id) => !GUID.test(id));
       return bad ? `'${bad}' is not a subscription ID (a GUID).` : undefined;
     },
@@ -215,6 +219,8 @@ function httpsUrl(v: string): Validation {
 function warning(message: string): vscode.InputBoxValidationMessage {
   return { message, severity: vscode.InputBoxValidationSeverity.Warning };
 }
+
+const MG = /^mg:([A-Za-z0-9._()-]{1,90})$/i;
 
 function splitIds(value: string): string[] {
   return value.split(/[\s,;]+/).filter(Boolean);

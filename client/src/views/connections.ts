@@ -96,7 +96,7 @@ export class ConnectionsTree extends RampartTree<ConnectionsNode> {
 function connectionItem(c: ConnectionSummary): vscode.TreeItem {
   const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `connection/${c.id}`;
-  item.description = c.status === 'never-synced' ? statusLabel(c.status) : `${statusLabel(c.status)} · synced ${ago(c.lastSyncAt)}`;
+  item.description = !c.lastSyncAt ? statusLabel(c.status) : `${statusLabel(c.status)} · synced ${ago(c.lastSyncAt)}`;
   item.iconPath = connectionIcon(c);
   item.contextValue = `connection.${c.status}`;
   if (c.deletedAt) {
@@ -112,10 +112,11 @@ function connectionItem(c: ConnectionSummary): vscode.TreeItem {
     `Client ID: ${c.clientId}`,
     `Cloud: ${cloud}`,
     `Credential: ${c.credentialKind === 'secret' ? 'client secret' : 'certificate'}`,
-    `Subscriptions: ${plural(c.subscriptions.length, 'subscription')}`,
+    `Subscriptions: ${plural(c.subscriptions.length, 'subscription')}${c.managementGroup ? ` (management group ${c.managementGroup})` : ''}`,
     `Status: ${statusLabel(c.status)}`,
     `Last sync: ${localTime(c.lastSyncAt) ?? 'never'}`,
-    c.statusDetail && `Last error: ${c.statusDetail}`,
+    c.statusDetail && `${c.status === 'verified' || c.status === 'awaiting-permissions' ? 'Setup' : 'Last error'}: ${c.statusDetail}`,
+    c.setup?.warning && c.status !== 'verified' && `Permissions: ${c.setup.warning}`,
   );
   return item;
 }
@@ -126,6 +127,10 @@ function connectionIcon(c: ConnectionSummary): vscode.ThemeIcon {
     case 'needs-credentials': return icon('key', 'list.warningForeground');
     case 'error': return FAIL_ICON();
     case 'never-synced': return icon('circle-large-outline');
+    case 'draft': return icon('edit', 'list.warningForeground');
+    case 'awaiting-permissions': return icon('shield', 'list.warningForeground');
+    // Verified, but holding more than it needs: the warning colour until the extra roles are removed.
+    case 'verified': return c.setup?.warning ? icon('warning', 'list.warningForeground') : icon('verified');
   }
 }
 

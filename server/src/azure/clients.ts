@@ -14,6 +14,7 @@ import { SecurityCenter } from '@azure/arm-security';
 import { StorageManagementClient } from '@azure/arm-storage';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { NetworkManagementClient } from '@azure/arm-network';
+import { ManagementGroupsAPI } from '@azure/arm-managementgroups';
 import type { ResolvedCloud } from './clouds';
 import { explainDiscoveryFailure } from './discovery';
 import { DEFAULT_THROTTLE, ThrottleState, type ThrottleSettings, throttlingPolicies } from './throttling';
@@ -36,6 +37,8 @@ export interface AzureSession {
   storage(subscriptionId: string): StorageManagementClient;
   keyVault(subscriptionId: string): KeyVaultManagementClient;
   network(subscriptionId: string): NetworkManagementClient;
+  /** Management groups (a connection scoped to one lists its descendants). Optional: sessions made by tests may lack it. */
+  managementGroups?(): ManagementGroupsAPI;
   /** Why sign-in discovery failed (unknown tenant, unreachable host, untrusted certificate), as an error to map. */
   explainSignInFailure(tenantId: string): Promise<Error>;
 }
@@ -81,6 +84,7 @@ export class SdkSessionFactory implements AzureSessionFactory {
       storage: (s) => new StorageManagementClient(credential, s, modular),
       keyVault: (s) => new KeyVaultManagementClient(credential, s, modular),
       network: (s) => new NetworkManagementClient(credential, s, options),
+      managementGroups: () => new ManagementGroupsAPI(credential, options),
       explainSignInFailure: (t) => explainDiscoveryFailure(cloud.authorityHost, t, agent),
     };
   }

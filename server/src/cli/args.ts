@@ -9,7 +9,8 @@ Commands:
   connect   Create a connection and run its first sync
               --name N --tenant T --client-id C
               [--client-secret-env VAR | --certificate FILE]   (secret read from VAR, default AZURE_CLIENT_SECRET)
-              [--subscription S]...                             (default: every subscription the principal sees)
+              [--subscription S]... | [--management-group MG]  (default: every subscription the principal sees;
+                                                                a group: its subscriptions, listed at each sync)
               [--cloud AzureCloud|AzureUSGovernment|AzureChinaCloud | --authority-host URL --arm-endpoint URL]
               [--ca-file FILE] [--description TEXT] [--no-sync]
   sync      Sync one connection or all           [--connection N]
@@ -22,11 +23,19 @@ Commands:
               [--from DATE] [--to DATE]   (YYYY-MM-DD or ISO date-time; rows seen during the period)
   revoke    Revoke a connection: it never syncs again; history kept for the retention window
               --connection N   (env RAMPART_RETENTION_DAYS, default 365)
+  assessment create --name N --from DATE --to DATE [--control C,...] [--connection N,...] [--framework F]
+                    [--evidence ID,... | --current]
+  assessment attach --assessment A (--evidence ID,... | --current)   (--current: each subject's latest row in the period)
+  assessment approve --assessment A   (audited; the attached evidence is frozen: syncs and prune never change it)
+  assessment list [--json]
   role-for-connector   The least-privilege custom role for the connector (az role definition create shape)
               [--connection N] [--out FILE]   (scopes: the connection's subscriptions, else a placeholder)
   credentials seal --connection N [--client-secret-env VAR | --certificate FILE]
             Seal a connection's secret or key under the master key (env RAMPART_MASTER_KEY_FILE or RAMPART_MASTER_KEY):
             headless syncs then need only the master key
+  credentials create-certificate --connection N --out FILE [--certificate KEYFILE]
+            A new RSA 2048 key and self-signed certificate (CN = the connection, one year): the public certificate
+            to FILE for the app registration, the private PEM to KEYFILE (default FILE.key.pem, mode 600), used from then on
   credentials rotate-master-key --new-key-file FILE
             Re-wrap every sealed credential under a new master key
   daemon    The daemon over LSP on stdin/stdout, for a machine without an editor (sealed credentials, scheduler)
@@ -53,6 +62,7 @@ const OPTIONS = {
   'client-secret': { type: 'string' },
   certificate: { type: 'string' },
   subscription: { type: 'string', multiple: true },
+  'management-group': { type: 'string' },
   cloud: { type: 'string' },
   'authority-host': { type: 'string' },
   'arm-endpoint': { type: 'string' },
@@ -62,6 +72,8 @@ const OPTIONS = {
   'new-key-file': { type: 'string' },
   control: { type: 'string' },
   assessment: { type: 'string' },
+  evidence: { type: 'string' },
+  current: { type: 'boolean' },
   from: { type: 'string' },
   to: { type: 'string' },
   out: { type: 'string' },
@@ -86,6 +98,6 @@ export function parse(argv: string[]): ParsedArgs {
   if (values['client-secret'] !== undefined) {
     throw new UsageError('Secrets are never taken on the command line (they end up in shell history and process lists): put it in an environment variable and pass --client-secret-env VAR.');
   }
-  if (parsed.positionals.length > 1 && !['lint', 'verify', 'credentials'].includes(parsed.positionals[0])) throw new UsageError(`Unexpected argument '${parsed.positionals[1]}'.`);
+  if (parsed.positionals.length > 1 && !['lint', 'verify', 'credentials', 'assessment'].includes(parsed.positionals[0])) throw new UsageError(`Unexpected argument '${parsed.positionals[1]}'.`);
   return { command: parsed.positionals[0], values, rest: parsed.positionals.slice(1) };
 }

@@ -46,7 +46,29 @@ export async function credentialsCommand(service: RampartService, storeDir: stri
     console.log(`Re-wrapped ${count} data key(s) under the new master key. Point ${MASTER_KEY_FILE_ENV} at ${v['new-key-file']} from now on.`);
     return 0;
   }
-  throw new UsageError(`credentials takes 'seal' or 'rotate-master-key', not '${action ?? ''}'.`);
+  if (action === 'create-certificate') return createCertificate(service, v);
+  throw new UsageError(`credentials takes 'seal', 'rotate-master-key' or 'create-certificate', not '${action ?? ''}'.`);
+}
+
+/**
+ * `credentials create-certificate --connection N --out FILE [--certificate KEYFILE]`: a new key pair and self-signed
+ * certificate; the public certificate to FILE (to upload to the app registration), the private PEM (certificate +
+ * PKCS#8 key, mode 600, never overwritten) to KEYFILE (default FILE with .key.pem), which the connection then uses.
+ */
+async function createCertificate(service: RampartService, v: CliValues): Promise<number> {
+  if (!v.connection || !v.out) throw new UsageError('credentials create-certificate needs --connection N and --out FILE (the public certificate).');
+  const out = path.resolve(v.out);
+  const keyFile = path.resolve(v.certificate ?? out.replace(/(\.(cer|pem|crt))?$/i, '.key.pem'));
+  if (keyFile === out) throw new UsageError('--certificate (the private key file) must differ from --out (the public certificate).');
+  if (await fs.stat(keyFile).then(() => true, () => false)) throw new UsageError(`${keyFile} exists: Rampart never overwrites a private key. Choose another --certificate FILE.`);
+  const conn = service.connection(v.connection);
+  const r = await service.createCertificate(conn.id, { file: path.basename(out), certificateFile: keyFile });
+  await fs.writeFile(keyFile, r.pem, { mode: 0o600, flag: 'wx' });
+  await fs.writeFile(out, r.certificatePem);
+  console.log(`Wrote the public certificate to ${out} and the private key (with its certificate) to ${keyFile} (mode 600).`);
+  console.log(`Connection '${conn.name}' now signs in with ${keyFile}.\n`);
+  console.log(r.instructions.replace(`@${path.basename(out)}`, `@${out}`));
+  return 0;
 }
 
 async function readMaterial(v: CliValues, kind: 'secret' | 'certificate'): Promise<CredentialMaterial> {

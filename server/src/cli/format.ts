@@ -21,8 +21,10 @@ export function connectionBlock(c: ConnectionSummary): string {
     `  status       ${c.status}${c.statusDetail ? ` — ${c.statusDetail}` : ''}`,
     `  tenant       ${c.tenantId}   client ${c.clientId}   cloud ${c.cloud.name === 'Custom' ? c.cloud.armEndpoint : c.cloud.name}`,
     `  last sync    ${c.lastSyncAt ?? 'never'}`,
-    `  subscriptions ${c.subscriptions.length}: ${c.subscriptions.map((s) => s.name).join(', ') || '-'}`,
+    `  subscriptions ${c.subscriptions.length}: ${c.subscriptions.map((s) => s.name).join(', ') || '-'}${c.managementGroup ? ` (management group ${c.managementGroup})` : ''}`,
   ];
+  // The setup warning of a connection that has since become active (while unfinished it is the status detail).
+  if (c.setup?.warning && c.status !== 'verified') lines.push(`  permissions  ${c.setup.warning.split('\n')[0]}`);
   if (last) lines.push(`  last run     ${runLine(last)}`);
   return lines.join('\n');
 }

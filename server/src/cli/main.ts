@@ -20,6 +20,7 @@ import { lintCommand } from './lint';
 import { roleCommand } from './role';
 import { cliCredentials, credentialsCommand } from './credentials';
 import { daemonCommand } from './daemon';
+import { assessmentCommand } from './assessment';
 import { defaultStoreDir } from './paths';
 
 async function main(argv: string[]): Promise<number> {
@@ -30,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'lint') return lintCommand(rest, values);
   // role-for-connector needs the store only to read a named connection's subscriptions.
   if (command === 'role-for-connector' && !values.connection) return roleCommand(undefined, values);
-  if (!['connect', 'sync', 'status', 'verify', 'revoke', 'export', 'role-for-connector', 'credentials', 'daemon'].includes(command)) throw new UsageError(`Unknown command '${command}'.`);
+  if (!['connect', 'sync', 'status', 'verify', 'revoke', 'export', 'role-for-connector', 'credentials', 'daemon', 'assessment'].includes(command)) throw new UsageError(`Unknown command '${command}'.`);
   if (command === 'daemon') return daemonCommand(values.store ?? defaultStoreDir());
   // verify reads the file as it is and never opens the store for writing.
   // verify PATH checks an exported bundle; without PATH, the store's audit log.
@@ -46,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
   service.configure({
     staleAfter: values['stale-after'] ?? process.env.RAMPART_STALE_AFTER,
     retentionDays: process.env.RAMPART_RETENTION_DAYS ? Number(process.env.RAMPART_RETENTION_DAYS) : undefined,
+    gracePeriodDays: process.env.RAMPART_GRACE_PERIOD_DAYS ? Number(process.env.RAMPART_GRACE_PERIOD_DAYS) : undefined,
   });
   await service.start();
 
@@ -56,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
     case 'export': return exportCommand(store, values);
     case 'role-for-connector': return roleCommand(service, values);
     case 'credentials': return credentialsCommand(service, storeDir, rest, values);
+    case 'assessment': return assessmentCommand(service, rest, values);
     default: return status(service, values);
   }
 }
@@ -69,7 +72,7 @@ async function connect(service: RampartService, v: CliValues): Promise<number> {
     credentialKind: v.certificate ? 'certificate' : 'secret',
     secretEnv: v.certificate ? undefined : v['client-secret-env'] ?? DEFAULT_SECRET_ENV,
     certificateFile: v.certificate ? path.resolve(v.certificate) : undefined,
-    subscriptions: v.subscription ?? [], cloud: cloudFrom(v),
+    subscriptions: v.subscription ?? [], managementGroup: v['management-group'], cloud: cloudFrom(v),
   };
   const conn = await service.connect(input);
   console.log(`Connected '${conn.name}' (${conn.id}).`);

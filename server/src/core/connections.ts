@@ -19,6 +19,10 @@ export function validateNewConnection(input: NewConnection, existing: Connection
     throw new ValidationError(`The tenant '${input.tenantId}' is neither a GUID nor a domain such as contoso.onmicrosoft.com.`);
   }
   if (!GUID.test(input.clientId ?? '')) throw new ValidationError(`The client id '${input.clientId}' is not a GUID (the app registration's Application (client) ID).`);
+  if (input.managementGroup !== undefined) {
+    if (!/^[A-Za-z0-9._()-]{1,90}$/.test(input.managementGroup)) throw new ValidationError(`'${input.managementGroup}' is not a management group id (letters, digits, - _ . ( ), up to 90).`);
+    if (input.subscriptions?.length) throw new ValidationError('Give either a management group or a list of subscriptions, not both.');
+  }
   for (const s of input.subscriptions ?? []) {
     if (!GUID.test(s)) throw new ValidationError(`The subscription '${s}' is not a subscription id (a GUID).`);
   }
@@ -37,7 +41,9 @@ export function newConnectionRecord(input: NewConnection, at: Date): ConnectionR
     tenantId: input.tenantId.trim(), clientId: input.clientId.trim().toLowerCase(), credentialKind: input.credentialKind,
     secretEnv: input.secretEnv, certificateFile: input.certificateFile,
     subscriptions: [...new Set((input.subscriptions ?? []).map((s) => s.toLowerCase()))],
-    cloud: input.cloud ?? { name: 'AzureCloud' }, createdAt: at.toISOString(), status: 'never-synced',
+    ...(input.managementGroup ? { managementGroup: input.managementGroup } : {}),
+    // A draft until verified (Resume Connection Setup) or synced.
+    cloud: input.cloud ?? { name: 'AzureCloud' }, createdAt: at.toISOString(), status: 'draft',
   };
 }
 
@@ -60,5 +66,7 @@ export function toConnectionSummary(data: StoreData, c: ConnectionRecord, recent
     ...(c.deletedAt ? { deletedAt: c.deletedAt, pruneAfter: new Date(Date.parse(c.deletedAt) + retentionDays * 86_400_000).toISOString() } : {}),
     subscriptions: data.inventory.subscriptions.filter((s) => s.connectionId === c.id).map((s) => ({ id: s.subscriptionId, name: s.name, state: s.state })),
     recentRuns: runs,
+    ...(c.managementGroup ? { managementGroup: c.managementGroup } : {}),
+    ...(c.setup ? { setup: c.setup } : {}),
   };
 }

@@ -32,25 +32,30 @@ export const PLACEHOLDER_SCOPE = '/subscriptions/00000000-0000-0000-0000-0000000
 
 export class UnknownOperationError extends Error {}
 
+export function managementGroupScope(groupId: string): string {
+  return `/providers/Microsoft.Management/managementGroups/${groupId}`;
+}
+
 /** The operations, each as the catalog spells it; an operation missing from the catalog is a bug here. */
-export function connectorOperations(): string[] {
-  return collectorOperations().map((op) => {
+export function connectorOperations(options: { managementGroup?: boolean } = {}): string[] {
+  return collectorOperations(options).map((op) => {
     const found = lookup(op).find((o) => o.kind === 'action');
     if (!found) throw new UnknownOperationError(`The collectors need '${op}', which is not in the operation catalog.`);
     return found.name;
   });
 }
 
-export function connectorRole(input: { connectionName?: string; clientId?: string; subscriptions?: string[]; file?: string } = {}): ConnectorRole {
+export function connectorRole(input: { connectionName?: string; clientId?: string; subscriptions?: string[]; managementGroup?: string; file?: string } = {}): ConnectorRole {
   const subs = [...new Set(input.subscriptions ?? [])].sort();
-  const placeholderScope = subs.length === 0;
-  const scopes = placeholderScope ? [PLACEHOLDER_SCOPE] : subs.map((s) => `/subscriptions/${s}`);
+  const placeholderScope = subs.length === 0 && !input.managementGroup;
+  const scopes = input.managementGroup ? [managementGroupScope(input.managementGroup)]
+    : placeholderScope ? [PLACEHOLDER_SCOPE] : subs.map((s) => `/subscriptions/${s}`);
   const role: CustomRoleDefinition = {
     Name: ROLE_NAME,
     IsCustom: true,
     Description: 'Read-only access for Rampart posture sync: subscriptions, resource groups, role assignments and definitions, '
       + 'Defender for Cloud secure score, storage accounts, Key Vault (management plane: key and secret metadata, never values), public IPs.',
-    Actions: connectorOperations(),
+    Actions: connectorOperations({ managementGroup: !!input.managementGroup }),
     NotActions: [],
     DataActions: [],
     NotDataActions: [],

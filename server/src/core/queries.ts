@@ -5,6 +5,7 @@
 import type { ControlCoverage, ControlEvidenceSummary, EvidenceRowView, EvidenceRowsParams } from '../protocol';
 import { DEFAULT_STALE_AFTER_MS, computeCoverage, currentEvidence, rowControls, staleConnections, summarizeEvidence } from '../evidence/coverage';
 import { evidenceLabel } from '../evidence/evidence';
+import { assetsInGrace, graceMatcher } from '../evidence/assets';
 import type { EvidenceRecord, StoreData } from '../store/schema';
 
 export interface QueryOptions {
@@ -13,6 +14,8 @@ export interface QueryOptions {
   /** For staleness: the time now and the threshold. */
   now?: Date;
   staleAfterMs?: number;
+  /** Grace period of newly added assets, in days (default 60). */
+  gracePeriodDays?: number;
 }
 
 function current(data: StoreData, connectionId?: string): EvidenceRecord[] {
@@ -34,7 +37,10 @@ export function evidenceSummary(data: StoreData, o: QueryOptions = {}): ControlE
 /** Coverage per control, with staleness judged at `o.now` against `o.staleAfterMs`. */
 export function coverage(data: StoreData, o: QueryOptions = {}): ControlCoverage[] {
   const stale = staleConnections(data.connections, o.now ?? new Date(), o.staleAfterMs ?? DEFAULT_STALE_AFTER_MS);
-  return computeCoverage(current(data, o.connectionId), { framework: o.framework, stale });
+
+  const now = o.now ?? new Date();
+  const inGrace = graceMatcher(assetsInGrace(data.assets ?? [], now, o.gracePeriodDays ?? 60));
+  return computeCoverage(current(data, o.connectionId), { framework: o.framework, stale, inGrace });
 }
 
 /** The rows of one control and type, failing first. */

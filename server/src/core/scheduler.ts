@@ -86,7 +86,8 @@ export class Scheduler {
     const s = this.deps.schedule();
     if (s.kind === 'off') return out;
     for (const c of this.deps.connections()) {
-      if (c.deletedAt || c.status === 'needs-credentials') continue;
+      // Unfinished setups (no credential or no access yet) wait for Resume Connection Setup, not the schedule.
+      if (c.deletedAt || c.status === 'needs-credentials' || c.status === 'draft' || c.status === 'awaiting-permissions') continue;
       const base = Date.parse(c.lastRunAt ?? c.createdAt);
       out.set(c.id, base + s.intervalMs + this.jitterOf(c.id, s.intervalMs));
     }

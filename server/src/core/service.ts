@@ -3,6 +3,7 @@
  * of LSP or of the terminal; callers pass in how to get credentials, reach Azure, tell time and log.
  */
 import type {
+  AssessmentView, AttachEvidenceParams, NewAssessment,
   AuditVerifyResult, ConnectionSummary, ControlCoverage, ControlEvidenceSummary, CoverageParams, DaemonSettings, EvidenceRowView,
   EvidenceRowsParams, NewConnection, RunSummary,
 } from '../protocol';
@@ -10,9 +11,13 @@ import type { AzureSessionFactory } from '../azure/clients';
 import { msUntilNextStale } from '../evidence/coverage';
 import type { Store } from '../store/store';
 import type { Clock } from '../util/clock';
-import { appendAudit, verifyAudit } from './audit';
+import { approveAssessment, attachEvidence, createAssessment, findAssessment, toAssessmentView } from '../evidence/assessments';
+import { appendAudit, osUser, verifyAudit } from './audit';
 import { type ConnectorRole, connectorRole } from './connector-role';
-import { findConnection, newConnectionRecord, toConnectionSummary, validateNewConnection } from './connections';
+import { ValidationError, findConnection, newConnectionRecord, toConnectionSummary, validateNewConnection } from './connections';
+import { type GeneratedCertificate, certificateInstructions, generateCertificate } from './certificate';
+import { UNFINISHED, verifySetup } from './setup';
+import type { ConnectionRecord } from '../store/schema';
 import type { CredentialSource } from './credentials';
 import type { Logger } from './logger';
 import * as queries from './queries';
@@ -107,6 +112,72 @@ export class RampartService {
     return this.summary(c.id);
   }
 
+  // ---- Resumable setup (core/setup.ts) and generated certificates (core/certificate.ts) ----
+
+  /**
+   * Signs in and reads the principal's own role assignments. An unfinished connection moves to verified (with a
+   * warning when it holds more than it needs), awaiting-permissions (reads nothing yet) or stays a draft (no or a
+   * failing credential); any connection keeps the report in `setup`.
+   */
+  async verifyConnection(idOrName: string): Promise<ConnectionSummary> {
+    const c = this.liveRecord(idOrName);
+    const outcome = await verifySetup(this.deps, c);
+    await this.deps.store.update((d) => {
+      const r = d.connections.find((x) => x.id === c.id)!;
+      r.setup = outcome.setup;
+      if (UNFINISHED.has(r.status)) Object.assign(r, { status: outcome.status, statusDetail: outcome.statusDetail });
+    });
+    this.deps.log.info(`setup of '${c.name}' (${c.id}) verified: ${outcome.status}${outcome.setup.warning ? ' (over-privileged)' : ''}`);
+    return this.summary(c.id);
+  }
+
+  /** Deletes a connection whose setup never finished (no successful sync), with its failed runs; audited. */
+  async deleteUnfinished(idOrName: string): Promise<ConnectionSummary> {
+    const c = this.liveRecord(idOrName);
+    if (this.deps.store.data.runs.some((r) => r.connectionId === c.id && r.status === 'succeeded')) {
+      throw new ValidationError(`Connection '${c.name}' has synced: revoke it instead, which keeps its history.`);
+    }
+    await this.running.get(c.id)?.catch(() => undefined);
+    const last = this.summary(c.id);
+    await this.deps.store.update((d) => {
+      d.connections = d.connections.filter((x) => x.id !== c.id);
+      d.runs = d.runs.filter((r) => r.connectionId !== c.id);
+      for (const key of Object.keys(d.inventory) as (keyof typeof d.inventory)[]) {
+        (d.inventory as unknown as Record<string, { connectionId: string }[]>)[key] = d.inventory[key].filter((r) => r.connectionId !== c.id);
+      }
+      appendAudit(d, this.deps.clock.now(), 'revoke', c.id, { name: c.name, tenantId: c.tenantId, clientId: c.clientId, discarded: true, status: c.status });
+    });
+    this.deps.log.info(`unfinished connection '${c.name}' (${c.id}) deleted`);
+    return last;
+  }
+
+  /**
+   * A new key pair and self-signed certificate (CN = the connection's name, one year) for a connection, whose
+   * credentialKind becomes 'certificate'; audited as re-auth. The caller keeps `pem` (SecretStorage, or the file
+   * named by certificateFile for the CLI) and the user uploads `certificatePem` to the app registration.
+   */
+  async createCertificate(idOrName: string, options: { file?: string; certificateFile?: string } = {}): Promise<GeneratedCertificate & { instructions: string; connection: ConnectionSummary }> {
+    const c = this.liveRecord(idOrName);
+    const cert = await generateCertificate(c.name, this.deps.clock.now());
+    await this.deps.store.update((d) => {
+      const r = d.connections.find((x) => x.id === c.id)!;
+      appendAudit(d, this.deps.clock.now(), 're-auth', c.id, {
+        name: c.name, clientId: c.clientId, credentialKind: 'certificate', previousKind: r.credentialKind, created: 'self-signed certificate',
+        thumbprint: cert.thumbprint, notAfter: cert.notAfter,
+      });
+      Object.assign(r, { credentialKind: 'certificate', secretEnv: undefined, ...(options.certificateFile ? { certificateFile: options.certificateFile } : {}) });
+    });
+    this.deps.log.info(`created a certificate credential for '${c.name}' (${c.id}), thumbprint ${cert.thumbprint}; audited as re-auth`);
+    const instructions = certificateInstructions({ connectionName: c.name, clientId: c.clientId, file: options.file ?? `${c.name.replace(/[^A-Za-z0-9._-]+/g, '-')}.cer`, thumbprint: cert.thumbprint, notAfter: cert.notAfter });
+    return { ...cert, instructions, connection: this.summary(c.id) };
+  }
+
+  private liveRecord(idOrName: string): ConnectionRecord {
+    const found = this.connection(idOrName);
+    if (found.deletedAt) throw new RevokedConnectionError(`Connection '${found.name}' was revoked.`);
+    return this.deps.store.data.connections.find((x) => x.id === found.id)!;
+  }
+
   /** Checks the audit log's chain and anchor. */
   verifyAudit(): AuditVerifyResult {
     const d = this.deps.store.data;
@@ -172,7 +243,61 @@ export class RampartService {
     const c = this.connection(idOrName);
     const record = this.deps.store.data.connections.find((x) => x.id === c.id)!;
     const seen = this.deps.store.data.inventory.subscriptions.filter((x) => x.connectionId === c.id).map((x) => x.subscriptionId);
-    return connectorRole({ connectionName: c.name, clientId: c.clientId, subscriptions: record.subscriptions.length ? record.subscriptions : seen, file });
+    return connectorRole({ connectionName: c.name, clientId: c.clientId, subscriptions: record.subscriptions.length ? record.subscriptions : seen, managementGroup: record.managementGroup, file });
+  }
+
+  /** Every assessment, in creation order. */
+  assessments(): AssessmentView[] {
+    const d = this.deps.store.data;
+    return (d.assessments ?? []).map((a) => toAssessmentView(d, a));
+  }
+
+  /** Creates a draft assessment (name, period, controls, connections), attaching evidence if asked. */
+  async createAssessment(input: NewAssessment): Promise<AssessmentView> {
+    const { store, clock, log } = this.deps;
+    const id = await store.update((d) => {
+      const a = createAssessment(d, input, clock.now(), osUser());
+      if (input.attach) attachEvidence(d, a, input.attach);
+      return a.id;
+    });
+    const view = this.assessment(id);
+    log.info(`assessment '${view.name}' (${view.id}) created with ${view.evidenceCount} evidence row(s)`);
+    return view;
+  }
+
+  /** Attaches evidence to a draft assessment. */
+  async attachAssessmentEvidence(p: AttachEvidenceParams): Promise<AssessmentView> {
+    const id = await this.deps.store.update((d) => {
+      const a = findAssessment(d, p.assessment);
+      attachEvidence(d, a, p);
+      return a.id;
+    });
+    return this.assessment(id);
+  }
+
+  /**
+   * Approves an assessment as the OS user running Rampart, audited as 'assessment-approval'. Its rows are frozen:
+   * later syncs add new rows instead of touching them, and prune keeps them.
+   */
+  async approveAssessment(idOrName: string): Promise<AssessmentView> {
+    const { store, clock, log } = this.deps;
+    const id = await store.update((d) => {
+      const a = findAssessment(d, idOrName);
+      approveAssessment(d, a, clock.now(), osUser());
+      appendAudit(d, clock.now(), 'assessment-approval', undefined, {
+        assessmentId: a.id, name: a.name, framework: a.framework, from: a.from, to: a.to, controls: a.controls,
+        connections: a.connections, evidenceCount: a.evidenceIds.length, digest: a.digest,
+      });
+      return a.id;
+    });
+    const view = this.assessment(id);
+    log.info(`assessment '${view.name}' approved by ${view.approvedBy}: ${view.evidenceCount} evidence row(s) frozen`);
+    return view;
+  }
+
+  private assessment(id: string): AssessmentView {
+    const d = this.deps.store.data;
+    return toAssessmentView(d, d.assessments.find((a) => a.id === id)!);
   }
 
   runningSyncs(): string[] {
@@ -183,7 +308,7 @@ export class RampartService {
   evidenceRows(p: EvidenceRowsParams): EvidenceRowView[] { return queries.evidenceRows(this.deps.store.data, p); }
   /** Coverage judged now, with the configured stale threshold. */
   coverage(p: CoverageParams = {}): ControlCoverage[] {
-    return queries.coverage(this.deps.store.data, { ...p, now: this.deps.clock.now(), staleAfterMs: this.settingsNow.staleAfterMs });
+    return queries.coverage(this.deps.store.data, { ...p, now: this.deps.clock.now(), staleAfterMs: this.settingsNow.staleAfterMs, gracePeriodDays: this.settingsNow.gracePeriodDays });
   }
   findings(connectionId?: string): EvidenceRowView[] { return queries.findings(this.deps.store.data, connectionId); }
   unknowns(connectionId?: string): EvidenceRowView[] { return queries.unknowns(this.deps.store.data, connectionId); }

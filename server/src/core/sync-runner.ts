@@ -7,6 +7,8 @@ import { resolveCloud } from '../azure/clouds';
 import type { AzureSessionFactory } from '../azure/clients';
 import { CREDENTIAL_ERRORS, SyncError, toSyncError } from '../azure/errors';
 import { mergeEvidence, observe } from '../evidence/evidence';
+import { frozenEvidenceIds } from '../evidence/assessments';
+import { assetsOf, trackAssets } from '../evidence/assets';
 import { collect } from '../sync/collect';
 import type { ConnectionRecord, Inventory, RunRecord } from '../store/schema';
 import type { Store } from '../store/store';
@@ -58,7 +60,10 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Syn
   const observations = observe(inventory, clock.now());
   await store.update((d) => {
     replaceInventory(d.inventory, inventory, connectionId);
-    const merged = mergeEvidence(d.evidence, observations, { connectionId, tenantId: conn.tenantId, runId: run.id, at });
+    const merged = mergeEvidence(d.evidence, observations, { connectionId, tenantId: conn.tenantId, runId: run.id, at }, frozenEvidenceIds(d));
+    const before = d.connections.find((x) => x.id === connectionId);
+    d.assets ??= [];
+    const assets = trackAssets(d.assets, assetsOf(inventory), { connectionId, tenantId: conn.tenantId, at, baseline: !before?.lastSyncAt });
     const r = d.runs.find((x) => x.id === run.id)!;
     Object.assign(r, {
       status: 'succeeded', endedAt: at,
@@ -68,11 +73,15 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Syn
         evidence: merged.rows, newEvidence: merged.added, secureScores: inventory.secureScores.length,
         storageAccounts: inventory.storageAccounts.length, keyVaults: inventory.keyVaults.length, vaultKeys: inventory.vaultKeys.length,
         vaultSecrets: inventory.vaultSecrets.length, publicIps: inventory.publicIps.length,
+        assetsAdded: assets.added.length, assetsRemoved: assets.removed.length,
       },
     });
     const c = d.connections.find((x) => x.id === connectionId)!;
     Object.assign(c, { status: 'active', statusDetail: undefined, lastSyncAt: at });
-    appendAudit(d, clock.now(), 'sync', connectionId, { runId: run.id, ...r.counts });
+    appendAudit(d, clock.now(), 'sync', connectionId, {
+      runId: run.id, ...r.counts,
+      ...(assets.added.length || assets.removed.length ? { assetsAddedIds: assets.added, assetsRemovedIds: assets.removed } : {}),
+    });
     Object.assign(run, r);
   });
   log.info(`sync ${run.id} of '${conn.name}' succeeded: ${JSON.stringify(run.counts)}`);
@@ -93,7 +102,7 @@ async function read(deps: SyncDeps, conn: ConnectionRecord, abortSignal: AbortSi
   if (!material) throw new SyncError('missing-credential', missingCredentialMessage(conn));
   const session = await deps.sessions.create(cloud, conn.tenantId, conn.clientId, material);
   return collect({
-    session, connectionId: conn.id, tenantId: conn.tenantId, subscriptions: conn.subscriptions,
+    session, connectionId: conn.id, tenantId: conn.tenantId, subscriptions: conn.subscriptions, managementGroup: conn.managementGroup,
     errors: { ...errorContext(conn), host: new URL(cloud.armEndpoint).host }, abortSignal,
     concurrency: deps.concurrency, progress,
   });

@@ -15,6 +15,8 @@ export interface CollectContext {
   tenantId: string;
   /** Subscription ids to read; empty for every subscription the principal can see. */
   subscriptions: string[];
+  /** A management group: its subscriptions, at every level below it, are listed now (subscriptions is then empty). */
+  managementGroup?: string;
   errors: ErrorContext;
   abortSignal: AbortSignal;
   concurrency: number;
@@ -50,8 +52,9 @@ export async function collect(ctx: CollectContext): Promise<Inventory> {
   ctx.progress('listing subscriptions', 0, 1);
   const subs = await step('subscriptions', undefined, async () => {
     const client = ctx.session.subscriptions();
-    if (ctx.subscriptions.length === 0) return all(client.subscriptions.list({ abortSignal }));
-    return Promise.all(ctx.subscriptions.map((id) => client.subscriptions.get(id, { abortSignal })));
+    const ids = ctx.managementGroup ? await managementGroupSubscriptions(ctx.session, ctx.managementGroup, abortSignal) : ctx.subscriptions;
+    if (ids.length === 0 && !ctx.managementGroup) return all(client.subscriptions.list({ abortSignal }));
+    return Promise.all(ids.map((id) => client.subscriptions.get(id, { abortSignal })));
   });
   for (const s of subs) {
     if (!s.subscriptionId) continue;
@@ -162,6 +165,18 @@ function toDefinition(d: SdkRoleDefinition, subscriptionId: string, owned: Owned
     actions: flat('actions'), notActions: flat('notActions'), dataActions: flat('dataActions'), notDataActions: flat('notDataActions'),
     assignableScopes: d.assignableScopes ?? [],
   };
+}
+
+/** The subscription ids under a management group, at every level (ARM's descendants list). */
+export async function managementGroupSubscriptions(session: AzureSession, groupId: string, abortSignal?: AbortSignal): Promise<string[]> {
+  if (!session.managementGroups) throw new Error('This Azure session cannot read management groups.');
+  const out = new Set<string>();
+  for await (const d of session.managementGroups().managementGroups.listDescendants(groupId, { abortSignal })) {
+    if (!/\/subscriptions$/i.test(d.type ?? '')) continue;
+    const id = d.name ?? d.id?.split('/').pop();
+    if (id) out.add(id.toLowerCase());
+  }
+  return [...out].sort();
 }
 
 async function all<T>(iter: AsyncIterable<T>): Promise<T[]> {

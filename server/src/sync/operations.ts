@@ -8,6 +8,8 @@ export interface CollectorCall {
   call: string;
   /** The ARM operation (as in role definitions' Actions) the call needs. */
   operation: string;
+  /** Needed only by connections scoped to a management group. */
+  managementGroupOnly?: boolean;
 }
 
 export const COLLECTOR_CALLS: readonly CollectorCall[] = [
@@ -23,9 +25,11 @@ export const COLLECTOR_CALLS: readonly CollectorCall[] = [
   { call: 'KeyVaultManagementClient.keys.list', operation: 'Microsoft.KeyVault/vaults/keys/read' },
   { call: 'KeyVaultManagementClient.secrets.list', operation: 'Microsoft.KeyVault/vaults/secrets/read' },
   { call: 'NetworkManagementClient.publicIPAddresses.listAll', operation: 'Microsoft.Network/publicIPAddresses/read' },
+  // Connections scoped to a management group only; granted at the management group (a role assigned there).
+  { call: 'ManagementGroupsAPI.managementGroups.listDescendants', operation: 'Microsoft.Management/managementGroups/descendants/read', managementGroupOnly: true },
 ];
 
-/** The distinct operations, sorted. */
-export function collectorOperations(): string[] {
-  return [...new Set(COLLECTOR_CALLS.map((c) => c.operation))].sort();
+/** The distinct operations, sorted; those of management-group connections only when asked. */
+export function collectorOperations(options: { managementGroup?: boolean } = {}): string[] {
+  return [...new Set(COLLECTOR_CALLS.filter((c) => options.managementGroup || !c.managementGroupOnly).map((c) => c.operation))].sort();
 }

@@ -15,6 +15,7 @@ import { registerFailureTests } from './failures.test';
 import { registerStaleTests } from './stale.test';
 import { registerLintTests } from './lint.test';
 import { registerExportTests } from './export.test';
+import { registerSetupTests } from './setup.test';
 
 const PREFIX = '[rampart-e2e]';
 
@@ -71,6 +72,7 @@ export function run(): Promise<void> {
   registerStaleTests();
   registerLintTests();
   registerExportTests();
+  registerSetupTests();
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} e2e test(s) failed`)) : resolve()));
   });
