@@ -82,3 +82,19 @@ describe('store', () => {
     assert.deepEqual(store.data.evidence, []);
   });
 });
+
+describe('streamed JSON writing', () => {
+  it('writes exactly what JSON.stringify writes, for the shapes a store holds', async () => {
+    const { writeJson } = await import('../../server/src/store/json-stream');
+    const rows = Array.from({ length: 4500 }, (_, i) => ({ id: `r${i}`, n: i, nested: { a: [1, 'x', null], u: undefined }, d: new Date(0), s: 'q"\n\u2028' }));
+    const samples: unknown[] = [
+      { schemaVersion: 3, evidence: rows, inventory: { subscriptions: rows.slice(0, 3), empty: [] }, audit: [], skip: undefined, n: null },
+      [], {}, 'text', 42, null, [undefined, () => 1, 1], { nested: { deeper: { deepest: [1, 2] } } },
+    ];
+    for (const value of samples) {
+      let out = '';
+      await writeJson(value, async (c) => { out += c; });
+      assert.equal(out, JSON.stringify(value));
+    }
+  });
+});

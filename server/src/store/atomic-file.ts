@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Adapter } from 'lowdb';
+import { writeJson } from './json-stream';
 
 export class StoreCorruptError extends Error {}
 
@@ -41,7 +42,14 @@ export class AtomicJsonFile<T> implements Adapter<T> {
     const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
     const handle = await fs.open(tmp, 'w', 0o600);
     try {
-      await handle.writeFile(JSON.stringify(data, null, 1));
+      // Buffered: thousands of small writes to the handle would each be a system call.
+      let buffer = '';
+      const flush = async () => { if (buffer) { await handle.write(buffer); buffer = ''; } };
+      await writeJson(data, async (chunk) => {
+        buffer += chunk;
+        if (buffer.length >= 1 << 20) await flush();
+      });
+      await flush();
       await handle.sync();
     } finally {
       await handle.close();

@@ -1,0 +1,32 @@
+/**
+ * Writes a value as compact JSON in pieces, so a store of hundreds of thousands of rows is never held as one string
+ * (which doubled the daemon's memory at every write). The bytes are exactly JSON.stringify(value): large arrays at the
+ * top two levels are written a batch of elements at a time; everything else in one piece.
+ */
+const BATCH = 2000;
+
+export async function writeJson(value: unknown, write: (chunk: string) => Promise<unknown>, depth = 2): Promise<void> {
+  if (Array.isArray(value)) {
+    await write('[');
+    for (let i = 0; i < value.length; i += BATCH) {
+      // JSON.stringify writes undefined, functions and symbols inside arrays as null.
+      const part = value.slice(i, i + BATCH).map((v) => JSON.stringify(v) ?? 'null').join(',');
+      await write(i === 0 ? part : ',' + part);
+    }
+    await write(']');
+    return;
+  }
+  if (depth > 0 && value !== null && typeof value === 'object' && !(value instanceof Date) && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
+    await write('{');
+    let first = true;
+    for (const [key, v] of Object.entries(value)) {
+      if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+      await write((first ? '' : ',') + JSON.stringify(key) + ':');
+      first = false;
+      await writeJson(v, write, depth - 1);
+    }
+    await write('}');
+    return;
+  }
+  await write(JSON.stringify(value) ?? 'null');
+}
