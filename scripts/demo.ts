@@ -11,7 +11,8 @@ const root = path.resolve(__dirname, '..');
 const scenarioFile = path.join(root, 'test/emulator/scenarios/sample.json');
 
 async function main(): Promise<number> {
-  const work = path.join(root, '.rampart-demo');
+  // RAMPART_DEMO_DIR: the test that runs the demo keeps it out of the working tree.
+  const work = process.env.RAMPART_DEMO_DIR ?? path.join(root, '.rampart-demo');
   await fs.rm(work, { recursive: true, force: true });
   const store = path.join(work, 'store');
   const emu = await startEmulator({ scenario: scenarioFile, dir: work });
