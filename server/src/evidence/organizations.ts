@@ -1,0 +1,105 @@
+/**
+ * The organization tree: a parent company with subsidiaries, each connection publishing its Azure assets as an
+ * organization of its own. Posture rolls up: a node's coverage, findings and grade cover the connections attached to
+ * it and to every descendant. Pure functions over the store's data; core/organizations.ts writes.
+ */
+import type { OrganizationNode } from '../protocol';
+import type { ConnectionRecord, EvidenceRecord, OrganizationRecord, StoreData } from '../store/schema';
+import { assetsInGrace, graceMatcher } from './assets';
+import { DEFAULT_STALE_AFTER_MS, computeCoverage, currentEvidence, staleConnections } from './coverage';
+import { computeGrade } from './grade';
+
+export class OrganizationError extends Error {}
+
+export interface RollupOptions {
+  now: Date;
+  framework?: string;
+  staleAfterMs?: number;
+  gracePeriodDays?: number;
+}
+
+export function organizationsOf(data: StoreData): OrganizationRecord[] {
+  return data.organizations ?? [];
+}
+
+/** An organization by id or (case-insensitive) name. */
+export function findOrganization(data: StoreData, idOrName: string): OrganizationRecord | undefined {
+  const all = organizationsOf(data);
+  const key = idOrName.toLowerCase();
+  return all.find((o) => o.id === idOrName) ?? all.find((o) => o.name.toLowerCase() === key);
+}
+
+export function requireOrganization(data: StoreData, idOrName: string): OrganizationRecord {
+  const o = findOrganization(data, idOrName);
+  if (!o) throw new OrganizationError(`No organization '${idOrName}'. Known: ${organizationsOf(data).map((x) => x.name).join(', ') || 'none'}.`);
+  return o;
+}
+
+/** The ids of an organization and all its descendants. */
+export function subtreeIds(all: OrganizationRecord[], rootId: string): Set<string> {
+  const out = new Set<string>([rootId]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const o of all) if (o.parentId && out.has(o.parentId) && !out.has(o.id)) { out.add(o.id); grew = true; }
+  }
+  return out;
+}
+
+/** Live connections attached to an organization or one of its descendants. */
+export function connectionsUnder(data: StoreData, orgId: string): ConnectionRecord[] {
+  const ids = subtreeIds(organizationsOf(data), orgId);
+  return data.connections.filter((c) => !c.deletedAt && c.organizationId !== undefined && ids.has(c.organizationId));
+}
+
+function currentRows(data: StoreData, connections: ConnectionRecord[]): EvidenceRecord[] {
+  const last = new Map(connections.map((c) => [c.id, c.lastSyncAt]));
+  return currentEvidence(data.evidence, last);
+}
+
+/** Grade and coverage over a set of connections, with staleness and grace judged at `o.now`. */
+export function postureOf(data: StoreData, connections: ConnectionRecord[], o: RollupOptions) {
+  const rows = currentRows(data, connections);
+  const inGrace = graceMatcher(assetsInGrace(data.assets ?? [], o.now, o.gracePeriodDays ?? 60));
+  const stale = staleConnections(connections, o.now, o.staleAfterMs ?? DEFAULT_STALE_AFTER_MS);
+  const coverage = computeCoverage(rows, { framework: o.framework, stale, inGrace });
+  const grade = computeGrade(rows, inGrace);
+  const coveragePercent = coverage.length ? Math.round(coverage.reduce((s, c) => s + c.percent, 0) / coverage.length) : 0;
+  return { grade, coverage, coveragePercent };
+}
+
+/** The grade of one connection's current evidence (kept on each succeeded run). */
+export function connectionGrade(data: StoreData, connectionId: string, now: Date, gracePeriodDays = 60) {
+  const c = data.connections.find((x) => x.id === connectionId);
+  return computeGrade(c ? currentRows(data, [c]) : [], graceMatcher(assetsInGrace(data.assets ?? [], now, gracePeriodDays)));
+}
+
+/** The whole tree, roots first, children by name; each node with its roll-up. */
+export function organizationTree(data: StoreData, o: RollupOptions): OrganizationNode[] {
+  const all = organizationsOf(data);
+  const known = new Set(all.map((x) => x.id));
+  const build = (org: OrganizationRecord): OrganizationNode => {
+    const own = data.connections.filter((c) => !c.deletedAt && c.organizationId === org.id);
+    const ownIds = new Set(own.map((c) => c.id));
+    const { grade, coverage, coveragePercent } = postureOf(data, connectionsUnder(data, org.id), o);
+    const history = data.runs
+      .filter((r) => ownIds.has(r.connectionId) && r.status === 'succeeded' && r.grade)
+      .slice(-20)
+      .map((r) => ({ runId: r.id, connectionId: r.connectionId, at: r.endedAt ?? r.startedAt, score: r.grade!.score, letter: r.grade!.letter }));
+    const children = all.filter((x) => x.parentId === org.id).sort((a, b) => a.name.localeCompare(b.name)).map(build);
+    return {
+      id: org.id, name: org.name, parentId: org.parentId, primaryDomain: org.primaryDomain, description: org.description,
+      visibility: org.visibility, connections: own.map((c) => ({ id: c.id, name: c.name })), grade, coveragePercent, coverage, history, children,
+    };
+  };
+  return all.filter((x) => !x.parentId || !known.has(x.parentId)).sort((a, b) => a.name.localeCompare(b.name)).map(build);
+}
+
+/** Checks a new organization against the existing ones (name unique, parent known). */
+export function validateOrganization(all: OrganizationRecord[], input: { name: string; parentId?: string; visibility?: string }): void {
+  if (!input.name.trim()) throw new OrganizationError('An organization needs a name.');
+  if (all.some((o) => o.name.toLowerCase() === input.name.trim().toLowerCase())) throw new OrganizationError(`An organization named '${input.name}' already exists.`);
+  if (input.visibility !== undefined && input.visibility !== 'private' && input.visibility !== 'shared') {
+    throw new OrganizationError(`Visibility must be private or shared, not '${input.visibility}'.`);
+  }
+}

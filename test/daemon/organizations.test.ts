@@ -1,0 +1,67 @@
+import { strict as assert } from 'node:assert';
+import { promises as fs } from 'node:fs';
+import * as P from '../../server/src/protocol';
+import { Organizations } from '../../server/src/core/organizations';
+import { DEFAULT_SETTINGS } from '../../server/src/core/settings';
+import { Store } from '../../server/src/store/store';
+import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
+import { storageAccount } from '../emulator/scenarios/posture-builders';
+import { startDaemon, type TestDaemon } from './harness';
+import { APP, SECRET, SUB_A, TENANT, scenario } from './fixtures';
+
+process.env.NO_PROXY = '127.0.0.1,localhost';
+
+describe('daemon: organizations and grades over LSP', function () {
+  this.timeout(30_000);
+  let emu: EmulatorHandle;
+  let d: TestDaemon;
+
+  beforeEach(async () => {
+    const s = scenario();
+    s.subscriptions.find((x) => x.id === SUB_A)!.storageAccounts = [
+      storageAccount('stpublic', 'a-rg-0', 'eastus', { allowBlobPublicAccess: true, minimumTlsVersion: 'TLS1_2', supportsHttpsTrafficOnly: true }),
+    ];
+    emu = await startEmulator({ scenario: s });
+    d = await startDaemon();
+  });
+  afterEach(async () => {
+    await d.stop();
+    await emu.stop();
+    await fs.rm(d.storeDir, { recursive: true, force: true });
+  });
+
+  it('keeps a grade on each succeeded run and serves the tree with rolled-up grades and coverage', async () => {
+    assert.deepEqual(await d.client.sendRequest(P.Organizations.type, {}), [], 'no organizations: an empty tree');
+    const c = await d.client.sendRequest(P.Connect.type, {
+      name: 'Test', tenantId: TENANT, clientId: APP, credentialKind: 'secret',
+      cloud: { name: 'Custom', authorityHost: emu.authorityHost, armEndpoint: emu.armEndpoint, caFile: emu.caFile },
+    });
+    d.secrets.set(c.id, { secret: SECRET });
+    const [run] = await d.client.sendRequest(P.Sync.type, { connectionId: c.id });
+    assert.equal(run.status, 'succeeded', run.error);
+    assert.ok(run.grade && run.grade.score < 100 && /^[A-F]$/.test(run.grade.letter), 'the run keeps its grade');
+
+    // Organizations written by the CLI into the same store, then read by a daemon started on it.
+    await d.stop();
+    const store = await Store.open(d.storeDir);
+    const orgs = new Organizations({ store, clock: { now: () => new Date() }, settings: () => DEFAULT_SETTINGS });
+    await orgs.create({ name: 'Group', primaryDomain: 'example.com', visibility: 'shared' });
+    await orgs.create({ name: 'Test Azure', parent: 'Group' });
+    await orgs.attach(c.id, 'Test Azure');
+    d = await startDaemon({ storeDir: d.storeDir });
+
+    const tree = await d.client.sendRequest(P.Organizations.type, {});
+    assert.equal(tree.length, 1);
+    const [group] = tree;
+    const leaf = group.children[0];
+    assert.deepEqual([group.name, group.visibility, group.primaryDomain, leaf.name], ['Group', 'shared', 'example.com', 'Test Azure']);
+    assert.deepEqual(leaf.connections.map((x) => x.id), [c.id]);
+    assert.equal(group.grade.score, leaf.grade.score, 'the parent rolls up its only child');
+    assert.equal(leaf.grade.score, run.grade!.score);
+    assert.ok(leaf.grade.deductions.some((x) => x.type === 'storage-account' && x.severity === 'high'), 'public blob access costs points');
+    assert.equal(leaf.grade.deductions.reduce((s, x) => s + x.points, 0), 100 - leaf.grade.score);
+    assert.ok(leaf.coverage.length > 0 && leaf.coveragePercent === group.coveragePercent);
+    assert.deepEqual(leaf.history.map((h) => h.score), [run.grade!.score], 'grade history from the runs');
+    assert.equal(group.history.length, 0, 'history lists a node\'s own connections');
+  });
+});
