@@ -26,12 +26,24 @@ async function main(): Promise<number> {
   });
   try {
     console.log(`Emulated tenant '${emu.scenario.tenant.displayName ?? emu.tenantId}' at ${emu.url} (CA ${path.relative(root, emu.caFile)})`);
+    // A parent company, and the organization the connection publishes its Azure assets as, under it.
+    const group = await cli('org', 'create', '--name', 'Contoso Group', '--domain', 'contoso.com', '--visibility', 'shared',
+      '--description', 'The parent company');
+    if (group !== 0) return group;
+    const org = await cli('org', 'create', '--name', 'Contoso, Inc. Azure', '--parent', 'Contoso Group', '--domain', 'contoso.com',
+      '--description', 'Azure assets of Contoso, Inc.');
+    if (org !== 0) return org;
     const connected = await cli('connect', '--name', 'Contoso (emulated)', '--tenant', emu.tenantId, '--client-id', app.clientId,
       '--client-secret-env', 'RAMPART_DEMO_SECRET', '--authority-host', emu.authorityHost, '--arm-endpoint', emu.armEndpoint,
-      '--ca-file', emu.caFile, '--description', 'The sample tenant of the Rampart emulator');
+      '--ca-file', emu.caFile, '--description', 'The sample tenant of the Rampart emulator', '--organization', 'Contoso, Inc. Azure');
     if (connected !== 0) return connected;
     const status = await cli('status');
     if (status !== 0) return status;
+    // The tree with each node's grade and coverage, then which findings cost the group how many points.
+    const tree = await cli('org', 'list');
+    if (tree !== 0) return tree;
+    const explained = await cli('grade', '--organization', 'Contoso Group', '--explain');
+    if (explained !== 0) return explained;
     const verified = await cli('verify');
     if (verified !== 0) return verified;
     // The evidence bundle an auditor receives, then the check they run on it (hashes and the audit-log chain).

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { RampartTree } from './views/common';
 
-export type RampartViewId = 'rampart.connections' | 'rampart.evidence' | 'rampart.coverage';
+export type RampartViewId = 'rampart.connections' | 'rampart.evidence' | 'rampart.coverage' | 'rampart.organizations';
 
 /** One tree item as the user would see it, for tests that run inside the real editor. */
 export interface ViewItemSnapshot {

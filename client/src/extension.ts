@@ -16,13 +16,16 @@ import { DashboardPanel } from './dashboard/panel';
 import { ActionableError, errorMessage } from './errors';
 import { Log } from './log';
 import { showError } from './notify';
+import { EVIDENCE_SCHEME, EvidenceFileSystem, OpenEvidenceCommand } from './commands/openEvidence';
 import { StaleWatcher } from './staleness';
+import { RoleWatcher } from './roles';
 import { StatusBar } from './statusBar';
 import { SyncRunner } from './sync';
 import type { RampartTree } from './views/common';
 import { ConnectionsTree } from './views/connections';
 import { CoverageTree } from './views/coverage';
 import { EvidenceTree } from './views/evidence';
+import { OrganizationsTree } from './views/organizations';
 
 export type { RampartApi, ViewItemSnapshot } from './api';
 
@@ -38,13 +41,19 @@ export function activate(context: vscode.ExtensionContext): RampartApi {
   // Disposed in reverse: the context (views, commands, client handlers) first, the channel last.
   context.subscriptions.push(channel, ctx);
 
+  // The user's role: the rampart.isAdmin context key hides admin-only commands; the Connections view shows it.
+  const roles = new RoleWatcher(ctx);
+  ctx.pushExt(roles);
   const trees: Record<RampartViewId, RampartTree<unknown>> = {
     'rampart.connections': new ConnectionsTree(ctx),
     'rampart.evidence': new EvidenceTree(ctx),
     'rampart.coverage': new CoverageTree(ctx),
+    'rampart.organizations': new OrganizationsTree(ctx),
   } as Record<RampartViewId, RampartTree<unknown>>;
   for (const tree of Object.values(trees)) {
-    ctx.pushExt(tree, vscode.window.createTreeView(tree.viewId, { treeDataProvider: tree, showCollapseAll: true }));
+    const view = vscode.window.createTreeView(tree.viewId, { treeDataProvider: tree, showCollapseAll: true });
+    ctx.pushExt(tree, view);
+    if (tree.viewId === 'rampart.connections') roles.attach(view);
   }
   const statusBar = new StatusBar(ctx);
   const staleness = new StaleWatcher(ctx);
@@ -56,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): RampartApi {
   };
   ctx.pushExt(ctx.onStoreChanged(refreshViews), ctx.onDidChangeState(refreshViews));
 
+  ctx.pushExt(vscode.workspace.registerFileSystemProvider(EVIDENCE_SCHEME, new EvidenceFileSystem(ctx), { isReadonly: true, isCaseSensitive: true }));
   const sync = new SyncRunner(ctx, statusBar);
   const dashboard = new DashboardPanel(ctx, context.extensionUri);
   ctx.pushExt(dashboard);
@@ -70,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): RampartApi {
     new RefreshCommand(refresh),
     new RestartDaemonCommand(ctx, refresh),
     new RevokeConnectionCommand(ctx, credentials, refresh),
+    new OpenEvidenceCommand(),
     new ExportEvidenceCommand(ctx),
     new OpenDashboardCommand(dashboard),
     new GenerateConnectorRoleCommand(ctx),
@@ -80,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): RampartApi {
   if (context.extensionMode !== vscode.ExtensionMode.Production) checkManifest(context, commands.registeredIds(), log);
 
   const loadAll = async () => {
-    await Promise.all([...Object.values(trees).map((t) => t.getChildren()), statusBar.refresh()]);
+    await Promise.all([...Object.values(trees).map((t) => t.getChildren()), statusBar.refresh(), roles.refresh()]);
   };
   // Activation does not wait for the daemon; `ready()` does.
   const ready = ctx.start().then(loadAll);

@@ -10,8 +10,10 @@ import { CredentialChain, type CredentialSource, EnvironmentCredentialSource } f
 import { type Logger, redactingLogger } from './core/logger';
 import { Scheduler, type Timer, realTimer } from './core/scheduler';
 import { RampartService } from './core/service';
+import { Organizations } from './core/organizations';
 import { describeSchedule } from './core/settings';
 import { registerExportHandlers } from './export-server';
+import { registerRolesHandlers } from './roles-server';
 import { LINT_CAPABILITIES, registerLintFeatures } from './lint-server/register';
 import type { ConnectionRecord } from './store/schema';
 import { Store } from './store/store';
@@ -31,6 +33,8 @@ export interface DaemonOptions {
   timer?: Timer;
   /** The scheduler's jitter source (default Math.random). */
   random?: () => number;
+  /** The acting user (default the OS user); tests pass another to play a viewer (core/roles.ts). */
+  user?: () => string;
 }
 
 export class Daemon {
@@ -100,6 +104,7 @@ export class Daemon {
     });
     registerExportHandlers(c, { service: () => this.svc(), clock: this.options.clock, changed: (reason) => this.changed(reason) });
     registerLintFeatures(c, { log: this.log });
+    registerRolesHandlers(c, { service: () => this.svc(), changed: (reason) => this.changed(reason) });
     c.onRequest(P.Assessments.type, () => this.svc().assessments());
     c.onRequest(P.CreateAssessment.type, async (p) => {
       const view = await this.svc().createAssessment(p);
@@ -118,7 +123,9 @@ export class Daemon {
     });
     c.onRequest(P.EvidenceSummary.type, (p) => this.svc().evidenceSummary(p ?? {}));
     c.onRequest(P.EvidenceRows.type, (p) => this.svc().evidenceRows(p));
+    c.onRequest(P.EvidenceRow.type, (p) => this.svc().evidenceRow(p.id));
     c.onRequest(P.Coverage.type, (p) => this.svc().coverage(p ?? {}));
+    c.onRequest(P.Organizations.type, (p) => new Organizations({ store: this.svc().store, clock: this.options.clock, settings: () => this.svc().settings }).tree(p?.framework));
     c.onRequest(P.Status.type, () => ({
       version: VERSION, storePath: this.svc().store.file, schemaVersion: this.svc().store.data.schemaVersion,
       runningSyncs: this.svc().runningSyncs(), schedule: describeSchedule(this.svc().settings.schedule),
@@ -135,7 +142,7 @@ export class Daemon {
     ]);
     this.service = new RampartService({
       store, clock: this.options.clock, sessions: this.options.sessions, credentials, log: this.log,
-      concurrency: this.options.concurrency,
+      concurrency: this.options.concurrency, user: this.options.user,
     });
     this.service.configure(this.options.settings);
     this.service.configure(this.initSettings);

@@ -60,6 +60,8 @@ export interface RunSummary {
   error?: string;
   /** Machine-readable failure kind (see server/src/azure/errors.ts). */
   errorCode?: string;
+  /** Succeeded runs: the connection's posture grade right after the run (evidence/grade.ts), so its history shows. */
+  grade?: { score: number; letter: string };
 }
 
 export interface ConnectionSummary {
@@ -394,4 +396,63 @@ export namespace Dashboard {
   /** Client → daemon (Open Dashboard): coverage per control and over time, findings, stale connections. */
   export const method = 'rampart/dashboard' as const;
   export const type = new RequestType<DashboardParams, DashboardData, void>(method);
+}
+
+export namespace EvidenceRow {
+  /**
+   * Client → daemon: one evidence row as stored (type, subject, data, fingerprint, controls, times), for the read-only
+   * JSON document the Evidence view opens. Null when no such row exists (pruned since the view loaded).
+   */
+  export const method = 'rampart/evidenceRow' as const;
+  export const type = new RequestType<{ id: string }, Record<string, unknown> | null, void>(method);
+}
+
+/** An organization node with the roll-up of its own and its descendants' connections (evidence/organizations.ts). */
+export interface GradeDeductionView {
+  evidenceId: string; finding: string; reason?: string; connectionId: string; type: string; severity: 'high' | 'medium' | 'low'; control: string; points: number;
+}
+export interface GradeView {
+  score: number; letter: string; deductions: GradeDeductionView[]; findings: number; inGrace: number; capped: number;
+}
+export interface OrganizationNode {
+  id: string; name: string; parentId?: string; primaryDomain?: string; description?: string; visibility: 'private' | 'shared';
+  /** Connections attached to this node itself. */
+  connections: { id: string; name: string }[];
+  /** Grade and coverage over this node's and its descendants' connections. */
+  grade: GradeView;
+  /** Percent of the framework's expected evidence types present, fresh and passing, averaged over controls. */
+  coveragePercent: number;
+  coverage: ControlCoverage[];
+  /** Grades of this node's own connections' succeeded runs, oldest first (the last 20). */
+  history: { runId: string; connectionId: string; at: string; score: number; letter: string }[];
+  children: OrganizationNode[];
+}
+export namespace Organizations {
+  /** Client → daemon: the organization tree, roots first, each node with its rolled-up grade and coverage. */
+  export const method = 'rampart/organizations' as const;
+  export const type = new RequestType<CoverageParams | undefined, OrganizationNode[], void>(method);
+}
+
+// ---- Roles (server/src/core/roles.ts, server/src/roles-server.ts) ----
+/** Admins change connections, approve assessments and set roles; viewers (and users in neither list) read and export. */
+export type StoreRole = 'admin' | 'viewer';
+/** Who the daemon acts as and what that user may do. */
+export interface RolesView {
+  /** The OS user the daemon runs as (every request acts as this user). */
+  user: string;
+  role: StoreRole;
+  admins: string[];
+  viewers: string[];
+}
+/** 'none' removes the user from both lists, which leaves them a viewer. */
+export interface SetRoleParams { user: string; role: StoreRole | 'none' }
+export namespace Roles {
+  /** Client → daemon: who am I, my role, and the admin and viewer lists (the client sets `rampart.isAdmin` from it). */
+  export const method = 'rampart/roles' as const;
+  export const type = new RequestType0<RolesView, void>(method);
+}
+export namespace SetRole {
+  /** Client → daemon (admins only; audited as 'role-change'): make a user an admin, a viewer, or neither. */
+  export const method = 'rampart/setRole' as const;
+  export const type = new RequestType<SetRoleParams, RolesView, void>(method);
 }

@@ -29,6 +29,12 @@ describe('npm run demo', function () {
       assert.match(out, /Evidence by control/);
       for (const control of ['CC6.1', 'CC6.2', 'CC6.3', 'CC6.6', 'CC6.7', 'CC7.1']) assert.match(out, new RegExp(`${control.replace('.', '\\.')}\\s+\\S`));
       assert.match(out, /Findings \(\d+\)/);
+      // The organization tree with grades, and one grade's explanation.
+      assert.match(out, /Organizations \(grade, coverage\)\n\s+Contoso Group <contoso\.com>\s+[A-F] \d+\/100\s+coverage \d+%/);
+      assert.match(out, /\n\s{4}Contoso, Inc\. Azure <contoso\.com>\s+[A-F] \d+\/100\s+coverage \d+%\s+private\s+\[Contoso \(emulated\)\]/);
+      assert.match(out, /Contoso Group: grade [A-F] \(\d+\/100\)/);
+      assert.match(out, /-\s*\d+\s+CC\d\.\d\s+(high|medium|low)\s+/);
+      assert.match(out, /total -\d+/);
       assert.match(out, /Audit log intact/);
       assert.match(out, /Bundle intact/);
       const sample = JSON.parse(readFileSync(path.join(root, 'test/emulator/scenarios/sample.json'), 'utf8'));

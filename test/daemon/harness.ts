@@ -31,14 +31,14 @@ export interface TestDaemon {
   stop(): Promise<void>;
 }
 
-export async function startDaemon(options: { storeDir?: string; clock?: Clock; initializationOptions?: P.DaemonSettings; throttle?: ThrottleSettings; random?: () => number } = {}): Promise<TestDaemon> {
+export async function startDaemon(options: { storeDir?: string; clock?: Clock; initializationOptions?: P.DaemonSettings; throttle?: ThrottleSettings; random?: () => number; user?: () => string } = {}): Promise<TestDaemon> {
   const storeDir = options.storeDir ?? await fs.mkdtemp(path.join(os.tmpdir(), 'rampart-daemon-'));
   const up = new PassThrough(), down = new PassThrough();
   const timer = new FakeTimer();
   const server = createConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
   new Daemon(server, {
     storeDir, clock: options.clock ?? { now: () => new Date() }, sessions: new SdkSessionFactory(FAST_RETRY, options.throttle ?? FAST_THROTTLE),
-    fallbackCredentials: { get: async () => undefined }, timer, random: options.random,
+    fallbackCredentials: { get: async () => undefined }, timer, random: options.random, user: options.user,
   }).register();
   server.listen();
 

@@ -40,7 +40,7 @@ describe('package.json manifest', () => {
 
   it('every view has a tree provider in the client and lives in the Rampart container', () => {
     const views = pkg.contributes.views.rampart.map((v: { id: string }) => v.id);
-    assert.deepEqual(views, ['rampart.connections', 'rampart.evidence', 'rampart.coverage']);
+    assert.deepEqual(views, ['rampart.connections', 'rampart.evidence', 'rampart.coverage', 'rampart.organizations']);
     for (const v of views) assert.ok(client.includes(`'${v}'`), `${v} has a provider`);
     assert.ok(pkg.contributes.viewsContainers.activitybar.some((c: { id: string; icon: string }) => c.id === 'rampart' && c.icon.startsWith('media/')));
   });

@@ -97,6 +97,7 @@ export class EvidenceTree extends RampartTree<EvidenceNode> {
           r.controls.length > 0 && `Controls: ${r.controls.join(', ')}`,
         );
         item.contextValue = `evidenceRow.${r.status}`;
+        item.command = { command: 'rampart.evidence.open', title: 'Open Evidence Row', arguments: [{ id: r.id, label: r.label }] };
         return item;
       }
       case 'more': {

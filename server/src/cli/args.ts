@@ -12,7 +12,7 @@ Commands:
               [--subscription S]... | [--management-group MG]  (default: every subscription the principal sees;
                                                                 a group: its subscriptions, listed at each sync)
               [--cloud AzureCloud|AzureUSGovernment|AzureChinaCloud | --authority-host URL --arm-endpoint URL]
-              [--ca-file FILE] [--description TEXT] [--no-sync]
+              [--ca-file FILE] [--description TEXT] [--organization ORG] [--no-sync]
   sync      Sync one connection or all           [--connection N]
   status    Connections, last runs, evidence and coverage by control
               [--json] [--framework soc2|iso27001] [--stale-after DURATION]   (default 2d; env RAMPART_STALE_AFTER)
@@ -28,6 +28,14 @@ Commands:
   assessment attach --assessment A (--evidence ID,... | --current)   (--current: each subject's latest row in the period)
   assessment approve --assessment A   (audited; the attached evidence is frozen: syncs and prune never change it)
   assessment list [--json]
+  roles list [--json]   Who you are and the store's admins and viewers (anyone not listed is a viewer)
+  roles add-admin U | add-viewer U | remove U   (admins only, audited; the last admin cannot be removed)
+            Admins add, resume, delete, revoke and re-credential connections and approve assessments; viewers read
+            and export. Whoever first opens a store is its first admin.
+  org create --name N [--parent P] [--domain D] [--description T] [--visibility private|shared]
+  org attach --connection C --organization N   (the connection publishes its assets as that organization)
+  org list [--json]   The organization tree, each node's grade and coverage rolled up from its descendants
+  grade     A posture grade (0-100, A-F) [--organization N] [--explain] [--json]   (--explain: the deductions)
   role-for-connector   The least-privilege custom role for the connector (az role definition create shape)
               [--connection N] [--out FILE]   (scopes: the connection's subscriptions, else a placeholder)
   credentials seal --connection N [--client-secret-env VAR | --certificate FILE]
@@ -81,6 +89,11 @@ const OPTIONS = {
   'stale-after': { type: 'string' },
   format: { type: 'string' },
   'min-severity': { type: 'string' },
+  parent: { type: 'string' },
+  domain: { type: 'string' },
+  visibility: { type: 'string' },
+  organization: { type: 'string' },
+  explain: { type: 'boolean' },
 } as const;
 
 export type CliValues = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -98,6 +111,6 @@ export function parse(argv: string[]): ParsedArgs {
   if (values['client-secret'] !== undefined) {
     throw new UsageError('Secrets are never taken on the command line (they end up in shell history and process lists): put it in an environment variable and pass --client-secret-env VAR.');
   }
-  if (parsed.positionals.length > 1 && !['lint', 'verify', 'credentials', 'assessment'].includes(parsed.positionals[0])) throw new UsageError(`Unexpected argument '${parsed.positionals[1]}'.`);
+  if (parsed.positionals.length > 1 && !['lint', 'verify', 'credentials', 'assessment', 'org', 'roles'].includes(parsed.positionals[0])) throw new UsageError(`Unexpected argument '${parsed.positionals[1]}'.`);
   return { command: parsed.positionals[0], values, rest: parsed.positionals.slice(1) };
 }

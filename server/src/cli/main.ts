@@ -21,6 +21,9 @@ import { roleCommand } from './role';
 import { cliCredentials, credentialsCommand } from './credentials';
 import { daemonCommand } from './daemon';
 import { assessmentCommand } from './assessment';
+import { rolesCommand } from './roles';
+import { gradeCommand, orgCommand, organizationsOf, treeBlock } from './organizations';
+import { requireOrganization } from '../evidence/organizations';
 import { defaultStoreDir } from './paths';
 
 async function main(argv: string[]): Promise<number> {
@@ -31,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'lint') return lintCommand(rest, values);
   // role-for-connector needs the store only to read a named connection's subscriptions.
   if (command === 'role-for-connector' && !values.connection) return roleCommand(undefined, values);
-  if (!['connect', 'sync', 'status', 'verify', 'revoke', 'export', 'role-for-connector', 'credentials', 'daemon', 'assessment'].includes(command)) throw new UsageError(`Unknown command '${command}'.`);
+  if (!['connect', 'sync', 'status', 'verify', 'revoke', 'export', 'role-for-connector', 'credentials', 'daemon', 'assessment', 'org', 'grade', 'roles'].includes(command)) throw new UsageError(`Unknown command '${command}'.`);
   if (command === 'daemon') return daemonCommand(values.store ?? defaultStoreDir());
   // verify reads the file as it is and never opens the store for writing.
   // verify PATH checks an exported bundle; without PATH, the store's audit log.
@@ -59,6 +62,9 @@ async function main(argv: string[]): Promise<number> {
     case 'role-for-connector': return roleCommand(service, values);
     case 'credentials': return credentialsCommand(service, storeDir, rest, values);
     case 'assessment': return assessmentCommand(service, rest, values);
+    case 'roles': return rolesCommand(service, rest, values);
+    case 'org': return orgCommand(service, rest, values);
+    case 'grade': return gradeCommand(service, values);
     default: return status(service, values);
   }
 }
@@ -74,7 +80,10 @@ async function connect(service: RampartService, v: CliValues): Promise<number> {
     certificateFile: v.certificate ? path.resolve(v.certificate) : undefined,
     subscriptions: v.subscription ?? [], managementGroup: v['management-group'], cloud: cloudFrom(v),
   };
+  // An unknown organization fails before the connection is created.
+  if (v.organization) requireOrganization(service.store.data, v.organization);
   const conn = await service.connect(input);
+  if (v.organization) await organizationsOf(service).attach(conn.id, v.organization);
   console.log(`Connected '${conn.name}' (${conn.id}).`);
   if (v['no-sync']) return 0;
   return report(await service.sync(conn.id, { onProgress: progressPrinter() }), service);
@@ -137,6 +146,7 @@ function status(service: RampartService, v: CliValues): number {
   console.log(evidenceTable(service.evidenceSummary({ framework }), service.coverage({ framework })));
   console.log('\n' + findingsBlock(service.findings()));
   console.log('\n' + unknownBlock(service.unknowns()));
+  if (service.store.data.organizations?.length) console.log('\n' + treeBlock(organizationsOf(service).tree(framework)));
   return 0;
 }
 

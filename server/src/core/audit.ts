@@ -25,10 +25,11 @@ export function auditRowHash(row: AuditRecord): string {
 /** Appends one row to the chain and moves the anchor; call inside a store update so both land in one write. */
 export function appendAudit(
   data: StoreData, at: Date, action: AuditAction, connectionId: string | undefined, details: Record<string, unknown>,
+  user: string = osUser(),
 ): AuditRecord {
   const prev = data.audit[data.audit.length - 1];
   const row: AuditRecord = {
-    id: newId('audit'), seq: data.audit.length, at: at.toISOString(), user: osUser(), action, connectionId, details,
+    id: newId('audit'), seq: data.audit.length, at: at.toISOString(), user, action, connectionId, details,
     prevHash: prev ? auditRowHash(prev) : '',
   };
   data.audit.push(row);

@@ -5,7 +5,7 @@
 import type {
   AssessmentView, AttachEvidenceParams, NewAssessment,
   AuditVerifyResult, ConnectionSummary, ControlCoverage, ControlEvidenceSummary, CoverageParams, DaemonSettings, EvidenceRowView,
-  EvidenceRowsParams, NewConnection, RunSummary,
+  EvidenceRowsParams, NewConnection, RolesView, RunSummary, SetRoleParams,
 } from '../protocol';
 import type { AzureSessionFactory } from '../azure/clients';
 import { msUntilNextStale } from '../evidence/coverage';
@@ -22,6 +22,7 @@ import type { CredentialSource } from './credentials';
 import type { Logger } from './logger';
 import * as queries from './queries';
 import { pruneRevoked } from './retention';
+import { type AdminAction, claimIfUnowned, requireAdmin, rolesView, setRole } from './roles';
 import { DEFAULT_SETTINGS, type ServiceSettings, applySettings } from './settings';
 import { type SyncOptions, failInterruptedRuns, runSync } from './sync-runner';
 
@@ -33,6 +34,8 @@ export interface ServiceDeps {
   log: Logger;
   concurrency?: number;
   settings?: Partial<ServiceSettings>;
+  /** The acting user (default osUser()); tests inject another to play a viewer. See core/roles.ts. */
+  user?: () => string;
 }
 
 export class UnknownConnectionError extends Error {}
@@ -63,6 +66,7 @@ export class RampartService {
 
   /** Fails runs a previous process left running, and prunes revoked connections past their retention. */
   async start(): Promise<void> {
+    if (await claimIfUnowned(this.deps.store, this.user())) this.deps.log.info(`'${this.user()}' is the first admin of this Rampart store`);
     const n = await failInterruptedRuns(this.deps.store, this.deps.clock);
     if (n) this.deps.log.warn(`${n} sync run(s) were interrupted when Rampart last stopped; they are marked failed.`);
     await this.prune();
@@ -82,6 +86,7 @@ export class RampartService {
    */
   async revoke(idOrName: string): Promise<ConnectionSummary> {
     const { store, clock, log } = this.deps;
+    await this.requireAdmin('revoke');
     const found = this.connection(idOrName);
     const record = store.data.connections.find((c) => c.id === found.id)!;
     if (record.deletedAt) return this.summary(record.id);
@@ -103,6 +108,7 @@ export class RampartService {
    */
   async credentialsUpdated(idOrName: string): Promise<ConnectionSummary> {
     const { store, clock, log } = this.deps;
+    await this.requireAdmin('re-credential');
     const c = this.connection(idOrName);
     if (c.deletedAt) throw new RevokedConnectionError(`Connection '${c.name}' was revoked: its credentials cannot be updated. Connect again to read this tenant.`);
     await store.update((d) => {
@@ -120,6 +126,7 @@ export class RampartService {
    * failing credential); any connection keeps the report in `setup`.
    */
   async verifyConnection(idOrName: string): Promise<ConnectionSummary> {
+    await this.requireAdmin('resume-setup');
     const c = this.liveRecord(idOrName);
     const outcome = await verifySetup(this.deps, c);
     await this.deps.store.update((d) => {
@@ -133,6 +140,7 @@ export class RampartService {
 
   /** Deletes a connection whose setup never finished (no successful sync), with its failed runs; audited. */
   async deleteUnfinished(idOrName: string): Promise<ConnectionSummary> {
+    await this.requireAdmin('delete');
     const c = this.liveRecord(idOrName);
     if (this.deps.store.data.runs.some((r) => r.connectionId === c.id && r.status === 'succeeded')) {
       throw new ValidationError(`Connection '${c.name}' has synced: revoke it instead, which keeps its history.`);
@@ -157,6 +165,7 @@ export class RampartService {
    * named by certificateFile for the CLI) and the user uploads `certificatePem` to the app registration.
    */
   async createCertificate(idOrName: string, options: { file?: string; certificateFile?: string } = {}): Promise<GeneratedCertificate & { instructions: string; connection: ConnectionSummary }> {
+    await this.requireAdmin('re-credential');
     const c = this.liveRecord(idOrName);
     const cert = await generateCertificate(c.name, this.deps.clock.now());
     await this.deps.store.update((d) => {
@@ -171,6 +180,16 @@ export class RampartService {
     const instructions = certificateInstructions({ connectionName: c.name, clientId: c.clientId, file: options.file ?? `${c.name.replace(/[^A-Za-z0-9._-]+/g, '-')}.cer`, thumbprint: cert.thumbprint, notAfter: cert.notAfter });
     return { ...cert, instructions, connection: this.summary(c.id) };
   }
+
+  // ---- Roles (core/roles.ts) ----
+
+  /** The OS user this service acts as. */
+  user(): string { return (this.deps.user ?? osUser)(); }
+  /** Who I am, my role, and the admin and viewer lists. */
+  roles(): RolesView { return rolesView(this.deps.store.data, this.user()); }
+  /** Admin only, audited: makes a user an admin, a viewer, or neither. */
+  setRole(p: SetRoleParams): Promise<RolesView> { return setRole(this.deps.store, this.deps.clock, this.user(), p); }
+  private requireAdmin(action: AdminAction): Promise<void> { return requireAdmin(this.deps.store, this.deps.clock, this.user(), action); }
 
   private liveRecord(idOrName: string): ConnectionRecord {
     const found = this.connection(idOrName);
@@ -203,6 +222,7 @@ export class RampartService {
 
   async connect(input: NewConnection): Promise<ConnectionSummary> {
     const { store, clock, log } = this.deps;
+    await this.requireAdmin('connect');
     validateNewConnection(input, store.data.connections);
     const record = newConnectionRecord(input, clock.now());
     await store.update((d) => {
@@ -281,9 +301,10 @@ export class RampartService {
    */
   async approveAssessment(idOrName: string): Promise<AssessmentView> {
     const { store, clock, log } = this.deps;
+    await this.requireAdmin('approve-assessment');
     const id = await store.update((d) => {
       const a = findAssessment(d, idOrName);
-      approveAssessment(d, a, clock.now(), osUser());
+      approveAssessment(d, a, clock.now(), this.user());
       appendAudit(d, clock.now(), 'assessment-approval', undefined, {
         assessmentId: a.id, name: a.name, framework: a.framework, from: a.from, to: a.to, controls: a.controls,
         connections: a.connections, evidenceCount: a.evidenceIds.length, digest: a.digest,
@@ -306,6 +327,11 @@ export class RampartService {
 
   evidenceSummary(p: CoverageParams = {}): ControlEvidenceSummary[] { return queries.evidenceSummary(this.deps.store.data, p); }
   evidenceRows(p: EvidenceRowsParams): EvidenceRowView[] { return queries.evidenceRows(this.deps.store.data, p); }
+  /** One stored evidence row, copied (callers must not change the store's object). */
+  evidenceRow(id: string): Record<string, unknown> | null {
+    const row = this.deps.store.data.evidence.find((r) => r.id === id);
+    return row ? structuredClone(row) as unknown as Record<string, unknown> : null;
+  }
   /** Coverage judged now, with the configured stale threshold. */
   coverage(p: CoverageParams = {}): ControlCoverage[] {
     return queries.coverage(this.deps.store.data, { ...p, now: this.deps.clock.now(), staleAfterMs: this.settingsNow.staleAfterMs, gracePeriodDays: this.settingsNow.gracePeriodDays });
@@ -316,7 +342,7 @@ export class RampartService {
   private syncOne(id: string, options: SyncOptions): Promise<RunSummary> {
     const existing = this.running.get(id);
     if (existing) return existing;
-    const p = runSync({ ...this.deps, concurrency: this.deps.concurrency ?? 8 }, id, options)
+    const p = runSync({ ...this.deps, concurrency: this.deps.concurrency ?? 8, gracePeriodDays: this.settingsNow.gracePeriodDays }, id, options)
       .finally(() => this.running.delete(id));
     this.running.set(id, p);
     return p;

@@ -9,6 +9,7 @@ import { CREDENTIAL_ERRORS, SyncError, toSyncError } from '../azure/errors';
 import { mergeEvidence, observe } from '../evidence/evidence';
 import { frozenEvidenceIds } from '../evidence/assessments';
 import { assetsOf, trackAssets } from '../evidence/assets';
+import { connectionGrade } from '../evidence/organizations';
 import { collect } from '../sync/collect';
 import type { ConnectionRecord, Inventory, RunRecord } from '../store/schema';
 import type { Store } from '../store/store';
@@ -27,6 +28,8 @@ export interface SyncDeps {
   log: Logger;
   /** Requests in flight per connection. */
   concurrency: number;
+  /** Grace period of new assets, for the grade kept on the run (default 60). */
+  gracePeriodDays?: number;
 }
 
 export interface SyncOptions {
@@ -78,6 +81,8 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Syn
     });
     const c = d.connections.find((x) => x.id === connectionId)!;
     Object.assign(c, { status: 'active', statusDetail: undefined, lastSyncAt: at });
+    const grade = connectionGrade(d, connectionId, clock.now(), deps.gracePeriodDays);
+    r.grade = { score: grade.score, letter: grade.letter };
     appendAudit(d, clock.now(), 'sync', connectionId, {
       runId: run.id, ...r.counts,
       ...(assets.added.length || assets.removed.length ? { assetsAddedIds: assets.added, assetsRemovedIds: assets.removed } : {}),

@@ -36,6 +36,20 @@ export interface ConnectionRecord {
    * evidence are gone, the connection and its approved rows are kept.
    */
   prunedAt?: string;
+  /** The organization (organizations table) this connection publishes its assets as; absent: none. */
+  organizationId?: string;
+}
+
+/** A node of the organization tree (evidence/organizations.ts); a parent's posture rolls up its children's. */
+export interface OrganizationRecord {
+  id: string;
+  name: string;
+  parentId?: string;
+  /** The primary domain, e.g. contoso.com. */
+  primaryDomain?: string;
+  description?: string;
+  visibility: 'private' | 'shared';
+  createdAt: string;
 }
 
 /** A run as stored is exactly what clients are told about it (protocol.RunSummary). */
@@ -168,7 +182,7 @@ export interface AssetRecord extends Owned {
   removedAt?: string;
 }
 
-export type AuditAction = 'connect' | 'sync' | 'sync-failure' | 're-auth' | 'revoke' | 'prune' | 'export' | 'assessment-approval';
+export type AuditAction = 'connect' | 'sync' | 'sync-failure' | 're-auth' | 'revoke' | 'prune' | 'export' | 'assessment-approval' | 'permission-denied' | 'role-change';
 export interface AuditRecord {
   id: string;
   at: string;
@@ -197,7 +211,18 @@ export interface StoreData {
   meta: StoreMeta;
   assessments: AssessmentRecord[];
   assets: AssetRecord[];
+  /** Optional (added without a schema bump): absent means no organizations. */
+  organizations?: OrganizationRecord[];
+  /**
+   * Who may change what (core/roles.ts), by OS user name. Optional, added without a schema bump: absent means the
+   * store was created before roles (or is new), and the first user who opens it becomes its only admin. A user in
+   * neither list is a viewer.
+   */
+  roles?: StoreRoles;
 }
+
+/** Admins add, resume, delete, revoke and re-credential connections, approve assessments and set roles; viewers read and export. */
+export interface StoreRoles { admins: string[]; viewers: string[] }
 
 export function emptyStore(): StoreData {
   return {

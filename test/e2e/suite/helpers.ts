@@ -13,7 +13,7 @@ import type { Scenario, ScenarioApp } from '../../emulator/scenario';
 export { waitFor, delay } from '../shared/wait';
 
 export const EXTENSION_ID = 'rampart.rampart';
-export const VIEWS = { connections: 'rampart.connections', evidence: 'rampart.evidence', coverage: 'rampart.coverage' } as const;
+export const VIEWS = { connections: 'rampart.connections', evidence: 'rampart.evidence', coverage: 'rampart.coverage', organizations: 'rampart.organizations' } as const;
 export const SAMPLE_CLIENT_ID = '3f1e0d52-7c3a-4a55-9d5e-2b8f6a1c9e01';
 
 export type { RampartApi } from '../../../client/src/api';

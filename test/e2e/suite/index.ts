@@ -13,9 +13,11 @@ import { registerSyncTests } from './sync.test';
 import { registerSecretTests } from './secrets.test';
 import { registerFailureTests } from './failures.test';
 import { registerStaleTests } from './stale.test';
+import { registerEvidenceRowTests } from './evidence-row.test';
 import { registerLintTests } from './lint.test';
 import { registerExportTests } from './export.test';
 import { registerSetupTests } from './setup.test';
+import { registerRolesTests } from './roles.test';
 
 const PREFIX = '[rampart-e2e]';
 
@@ -70,9 +72,12 @@ export function run(): Promise<void> {
   registerSecretTests();
   registerFailureTests();
   registerStaleTests();
+  registerEvidenceRowTests();
   registerLintTests();
   registerExportTests();
   registerSetupTests();
+  // Last: it makes this user a viewer for a moment, then restores the store's roles.
+  registerRolesTests();
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} e2e test(s) failed`)) : resolve()));
   });
