@@ -110,7 +110,9 @@ describe('daemon: rampart/export, rampart/exportScopes and rampart/dashboard ove
   it('cancelling an export leaves no file and no audit row', async () => {
     const storeDir = await fs.mkdtemp(path.join(os.tmpdir(), 'rampart-daemon-'));
     await fs.writeFile(path.join(storeDir, STORE_FILE), JSON.stringify(syntheticStore({ rows: 60_000, connections: 2 })), { mode: 0o600 });
-    d = await startDaemon({ storeDir });
+    // Schedule off: the synthetic connections last synced long ago, and a missed schedule would start a sync (and
+    // write its audit row) at an unpredictable moment of this test.
+    d = await startDaemon({ storeDir, initializationOptions: { sync: { schedule: 'off' } } });
     const auditBefore = (await auditRows(storeDir)).length;
     const cts = new CancellationTokenSource();
     d.client.onNotification(P.ExportProgressNotification.type, (p) => {
