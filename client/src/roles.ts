@@ -5,9 +5,10 @@ import { errorMessage } from './errors';
 
 /**
  * The user's role in the store (rampart/roles), asked at start, on every StoreChanged and whenever the daemon
- * (re)starts. It sets the context keys `rampart.isAdmin` and `rampart.role`, which the `when` clauses of the
- * admin-only commands read (package.json), and shows the role beside the Connections view's title. Hiding is a
- * convenience: the daemon refuses a viewer's change anyway, with a message the command shows.
+ * (re)starts. It sets the context keys `rampart.isAdmin` and `rampart.role`; the admin-only commands are hidden
+ * when `rampart.role == viewer` (package.json) — only once the role is known to be viewer, so nothing is missing from
+ * the palette in the moment before the daemon answers. Hiding is a convenience: the daemon refuses a viewer's change
+ * anyway, with a message the command shows. The role also shows beside the Connections view's title.
  */
 export class RoleWatcher implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];

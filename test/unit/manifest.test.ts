@@ -52,6 +52,14 @@ describe('package.json manifest', () => {
     for (const c of named) assert.ok(contributed.includes(c), `${c} is contributed`);
   });
 
+  it('admin-only commands hide only for a known viewer, never while the role is still unknown', () => {
+    // A positive key such as rampart.isAdmin is unset until the daemon answers: a palette opened in that moment
+    // missed "Connect to Azure..." (the real-editor UI test caught it on a clean clone).
+    const whens = Object.values(pkg.contributes.menus as Record<string, { when?: string }[]>).flat().map((m) => m.when ?? '');
+    assert.ok(whens.some((w) => w.includes("rampart.role != 'viewer'")));
+    for (const w of whens) assert.doesNotMatch(w, /rampart\.isAdmin/, w);
+  });
+
   it('every setting is under rampart., with a description and a default', () => {
     const props = (Array.isArray(pkg.contributes.configuration) ? pkg.contributes.configuration[0] : pkg.contributes.configuration).properties;
     for (const [key, p] of Object.entries(props) as [string, { description?: string; markdownDescription?: string; default?: unknown }][]) {
