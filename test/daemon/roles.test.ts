@@ -98,9 +98,17 @@ describe('roles through the CLI (dist/cli.js)', function () {
     const promote = await rampart(['roles', 'add-admin', me]);
     assert.equal(promote.code, 1);
     assert.match(promote.stderr, /changing roles needs an admin/);
+    const org = await rampart(['org', 'create', '--name', 'Viewer Org']);
+    assert.equal(org.code, 1);
+    assert.match(org.stderr, /creating organizations or attaching connections to them needs an admin/);
+    const seal = await rampart(['credentials', 'seal', '--connection', 'Prod']);
+    assert.equal(seal.code, 1);
+    assert.match(seal.stderr, /changing a connection's credentials needs an admin/);
     const after = JSON.parse(await fs.readFile(file, 'utf8')) as StoreData;
     assert.equal(after.connections[0].deletedAt, undefined);
-    assert.deepEqual(after.audit.filter((x) => x.action === 'permission-denied').map((x) => [x.user, x.details.action]), [[me, 'revoke'], [me, 'set-role']]);
+    assert.equal(after.organizations?.length ?? 0, 0);
+    assert.deepEqual(after.audit.filter((x) => x.action === 'permission-denied').map((x) => [x.user, x.details.action]),
+      [[me, 'revoke'], [me, 'set-role'], [me, 'organizations'], [me, 're-credential']]);
     assert.deepEqual(after.roles, { admins: ['someone-else'], viewers: [me] });
     const s = await rampart(['status']);
     assert.equal(s.code, 0, s.stderr);

@@ -29,6 +29,8 @@ async function requireKey(): Promise<Buffer> {
 /** `rampart credentials seal|rotate-master-key`. */
 export async function credentialsCommand(service: RampartService, storeDir: string, rest: string[], v: CliValues): Promise<number> {
   const [action] = rest;
+  // Sealing or re-keying credentials changes what connections sign in with: admins only, like Update Credentials.
+  if (['seal', 'rotate-master-key'].includes(action ?? '')) await service.requireAdmin('re-credential');
   if (action === 'seal') {
     if (!v.connection) throw new UsageError('credentials seal needs --connection N.');
     const conn = service.connection(v.connection);

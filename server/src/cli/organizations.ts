@@ -9,7 +9,7 @@ import { systemClock } from '../util/clock';
 import { type CliValues, UsageError } from './args';
 
 export function organizationsOf(service: RampartService): Organizations {
-  return new Organizations({ store: service.store, clock: systemClock, settings: () => service.settings });
+  return new Organizations({ store: service.store, clock: systemClock, settings: () => service.settings, requireAdmin: () => service.requireAdmin('organizations') });
 }
 
 export async function orgCommand(service: RampartService, rest: string[], v: CliValues): Promise<number> {

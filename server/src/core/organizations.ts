@@ -26,7 +26,11 @@ export interface NewOrganization {
 }
 
 export class Organizations {
-  constructor(private readonly deps: { store: Store; clock: Clock; settings: () => ServiceSettings }) {}
+  constructor(private readonly deps: {
+    store: Store; clock: Clock; settings: () => ServiceSettings;
+    /** Changes to the tree are admin-only (RampartService.requireAdmin); absent in pure tests. */
+    requireAdmin?: () => Promise<void>;
+  }) {}
 
   list(): OrganizationRecord[] {
     return organizationsOf(this.deps.store.data);
@@ -34,6 +38,7 @@ export class Organizations {
 
   async create(input: NewOrganization): Promise<OrganizationRecord> {
     const { store, clock } = this.deps;
+    await this.deps.requireAdmin?.();
     return store.update((d) => {
       const all = (d.organizations ??= []);
       const parentId = input.parent ? requireOrganization(d, input.parent).id : undefined;
@@ -50,6 +55,7 @@ export class Organizations {
 
   /** Publishes a connection's assets as an organization (or detaches it with `organization` undefined). */
   async attach(connection: string, organization: string | undefined): Promise<{ connectionId: string; organizationId?: string }> {
+    await this.deps.requireAdmin?.();
     return this.deps.store.update((d) => {
       const c = findConnection(d, connection);
       if (!c) throw new OrganizationError(`No connection '${connection}'.`);

@@ -19,7 +19,7 @@ export class PermissionError extends Error {
   readonly code = 'permission-denied';
 }
 
-export type AdminAction = 'connect' | 'revoke' | 'resume-setup' | 'delete' | 're-credential' | 'approve-assessment' | 'set-role';
+export type AdminAction = 'connect' | 'revoke' | 'resume-setup' | 'delete' | 're-credential' | 'approve-assessment' | 'set-role' | 'organizations';
 
 const WHAT: Record<AdminAction, string> = {
   connect: 'adding a connection',
@@ -29,6 +29,7 @@ const WHAT: Record<AdminAction, string> = {
   're-credential': "changing a connection's credentials",
   'approve-assessment': 'approving an assessment',
   'set-role': 'changing roles',
+  organizations: 'creating organizations or attaching connections to them',
 };
 
 /** The role of `user`: admin when listed as one, or when the store has no roles yet; otherwise viewer. */

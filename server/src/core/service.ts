@@ -189,7 +189,8 @@ export class RampartService {
   roles(): RolesView { return rolesView(this.deps.store.data, this.user()); }
   /** Admin only, audited: makes a user an admin, a viewer, or neither. */
   setRole(p: SetRoleParams): Promise<RolesView> { return setRole(this.deps.store, this.deps.clock, this.user(), p); }
-  private requireAdmin(action: AdminAction): Promise<void> { return requireAdmin(this.deps.store, this.deps.clock, this.user(), action); }
+  /** Throws PermissionError (audited) unless the acting user is an admin; for admin-only work done outside the service. */
+  requireAdmin(action: AdminAction): Promise<void> { return requireAdmin(this.deps.store, this.deps.clock, this.user(), action); }
 
   private liveRecord(idOrName: string): ConnectionRecord {
     const found = this.connection(idOrName);
