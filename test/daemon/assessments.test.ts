@@ -8,7 +8,7 @@ import type { StoreData } from '../../server/src/store/schema';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import { storageAccount } from '../emulator/scenarios/posture-builders';
 import { startDaemon, type TestDaemon } from './harness';
-import { APP, SECRET, SUB_A, TENANT, scenario } from './fixtures';
+import { APP, SECRET, SUB_A, TENANT, emulatorCloud, scenario } from './fixtures';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
 const DAY = 86_400_000;
@@ -35,7 +35,7 @@ describe('daemon: assessments freeze approved evidence; new assets are confirmed
   async function connect(): Promise<P.ConnectionSummary> {
     const c = await d.client.sendRequest(P.Connect.type, {
       name: 'Test', tenantId: TENANT, clientId: APP, credentialKind: 'secret',
-      cloud: { name: 'Custom', authorityHost: emu.authorityHost, armEndpoint: emu.armEndpoint, caFile: emu.caFile },
+      cloud: emulatorCloud(emu),
     });
     d.secrets.set(c.id, { secret: SECRET });
     return c;

@@ -8,6 +8,7 @@ import { lookup } from '../../server/src/lint/catalog';
 import { armRoutes } from '../emulator/arm';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import { startDaemon, type TestDaemon } from './harness';
+import { emulatorCloud } from './fixtures';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
 
@@ -53,7 +54,7 @@ describe('least-privilege connector role', function () {
     const app = emu.scenario.apps[0];
     const c = await d.client.sendRequest(P.Connect.type, {
       name: 'Contoso', tenantId: emu.tenantId, clientId: app.clientId, credentialKind: 'secret',
-      cloud: { name: 'Custom', authorityHost: emu.authorityHost, armEndpoint: emu.armEndpoint, caFile: emu.caFile },
+      cloud: emulatorCloud(emu),
     });
     d.secrets.set(c.id, { secret: app.secret! });
     const [run] = await d.client.sendRequest(P.Sync.type, { connectionId: c.id });

@@ -5,7 +5,7 @@ import * as P from '../../server/src/protocol';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import { keyVault, publicIp, storageAccount } from '../emulator/scenarios/posture-builders';
 import { startDaemon, type TestDaemon } from './harness';
-import { APP, SECRET, SUB_A, TENANT, scenario } from './fixtures';
+import { SUB_A, TENANT, connectAndSync as connectTestApp, scenario } from './fixtures';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
 const DAY = 86_400_000;
@@ -16,16 +16,7 @@ describe('daemon: posture evidence, staleness and revoke over LSP', function () 
   let d: TestDaemon;
   let now: Date;
 
-  async function connectAndSync(): Promise<P.ConnectionSummary> {
-    const c = await d.client.sendRequest(P.Connect.type, {
-      name: 'Test', tenantId: TENANT, clientId: APP, credentialKind: 'secret',
-      cloud: { name: 'Custom', authorityHost: emu.authorityHost, armEndpoint: emu.armEndpoint, caFile: emu.caFile },
-    });
-    d.secrets.set(c.id, { secret: SECRET });
-    const [run] = await d.client.sendRequest(P.Sync.type, { connectionId: c.id });
-    assert.equal(run.status, 'succeeded', run.error);
-    return c;
-  }
+  const connectAndSync = async (): Promise<P.ConnectionSummary> => (await connectTestApp(d, emu)).connection;
   const coverage = async (framework?: string) => new Map((await d.client.sendRequest(P.Coverage.type, { framework })).map((c) => [c.control, c]));
 
   beforeEach(async () => {

@@ -9,7 +9,7 @@ import { STORE_FILE } from '../../server/src/store/store';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import { syntheticStore } from '../fixtures/export/synthetic';
 import { startDaemon, type TestDaemon } from './harness';
-import { APP, SECRET, TENANT, scenario } from './fixtures';
+import { APP, SECRET, TENANT, emulatorCloud, scenario } from './fixtures';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
 
@@ -41,7 +41,7 @@ describe('daemon: rampart/export, rampart/exportScopes and rampart/dashboard ove
       d.client.onNotification(P.ExportProgressNotification.type, (p) => progress.push(p));
       conn = await d.client.sendRequest(P.Connect.type, {
         name: 'Test', tenantId: TENANT, clientId: APP, credentialKind: 'secret',
-        cloud: { name: 'Custom', authorityHost: emu.authorityHost, armEndpoint: emu.armEndpoint, caFile: emu.caFile },
+        cloud: emulatorCloud(emu),
       });
       d.secrets.set(conn.id, { secret: SECRET });
       const [run] = await d.client.sendRequest(P.Sync.type, { connectionId: conn.id });

@@ -1,4 +1,7 @@
 /** A small tenant for daemon and CLI tests: two readable subscriptions, one forbidden, paging forced by pageSize 4. */
+import * as P from '../../server/src/protocol';
+import type { TestDaemon } from './harness';
+import type { EmulatorHandle } from '../emulator/emulator';
 import type { Scenario } from '../emulator/scenario';
 
 export const TENANT = '72f988bf-0000-4000-8000-00000000c0de';
@@ -7,6 +10,20 @@ export const SECRET = 'daemon-test-secret-8c1f2e';
 export const SUB_A = 'aaaaaaaa-0000-4000-8000-000000000001';
 export const SUB_B = 'bbbbbbbb-0000-4000-8000-000000000002';
 export const SUB_X = 'cccccccc-0000-4000-8000-000000000003';
+
+/** The emulator as a connection's custom cloud: to the product it is only that. */
+export function emulatorCloud(emu: Pick<EmulatorHandle, 'authorityHost' | 'armEndpoint' | 'caFile'>): P.CloudConfig {
+  return { name: 'Custom', authorityHost: emu.authorityHost, armEndpoint: emu.armEndpoint, caFile: emu.caFile };
+}
+
+/** Connects the test app over LSP, hands over its secret as SecretStorage would, syncs once; the run must succeed. */
+export async function connectAndSync(d: TestDaemon, emu: EmulatorHandle, name = 'Test'): Promise<{ connection: P.ConnectionSummary; run: P.RunSummary }> {
+  const connection = await d.client.sendRequest(P.Connect.type, { name, tenantId: TENANT, clientId: APP, credentialKind: 'secret', cloud: emulatorCloud(emu) });
+  d.secrets.set(connection.id, { secret: SECRET });
+  const [run] = await d.client.sendRequest(P.Sync.type, { connectionId: connection.id });
+  if (run.status !== 'succeeded') throw new Error(`the sync of '${name}' ${run.status}: ${run.error}`);
+  return { connection, run };
+}
 
 const guid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 

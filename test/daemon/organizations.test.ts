@@ -7,7 +7,7 @@ import { Store } from '../../server/src/store/store';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import { storageAccount } from '../emulator/scenarios/posture-builders';
 import { startDaemon, type TestDaemon } from './harness';
-import { APP, SECRET, SUB_A, TENANT, scenario } from './fixtures';
+import { SUB_A, connectAndSync, scenario } from './fixtures';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
 
@@ -32,13 +32,7 @@ describe('daemon: organizations and grades over LSP', function () {
 
   it('keeps a grade on each succeeded run and serves the tree with rolled-up grades and coverage', async () => {
     assert.deepEqual(await d.client.sendRequest(P.Organizations.type, {}), [], 'no organizations: an empty tree');
-    const c = await d.client.sendRequest(P.Connect.type, {
-      name: 'Test', tenantId: TENANT, clientId: APP, credentialKind: 'secret',
-      cloud: { name: 'Custom', authorityHost: emu.authorityHost, armEndpoint: emu.armEndpoint, caFile: emu.caFile },
-    });
-    d.secrets.set(c.id, { secret: SECRET });
-    const [run] = await d.client.sendRequest(P.Sync.type, { connectionId: c.id });
-    assert.equal(run.status, 'succeeded', run.error);
+    const { connection: c, run } = await connectAndSync(d, emu);
     assert.ok(run.grade && run.grade.score < 100 && /^[A-F]$/.test(run.grade.letter), 'the run keeps its grade');
 
     // Organizations written by the CLI into the same store, then read by a daemon started on it.

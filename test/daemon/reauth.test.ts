@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as P from '../../server/src/protocol';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import { startDaemon, type TestDaemon } from './harness';
-import { APP, SECRET, TENANT, scenario } from './fixtures';
+import { APP, SECRET, TENANT, emulatorCloud, scenario } from './fixtures';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
 
@@ -27,7 +27,7 @@ describe('daemon: credentials updated (re-auth)', function () {
   it('records a re-auth audit row; the connection leaves needs-credentials at the next successful sync', async () => {
     const c = await d.client.sendRequest(P.Connect.type, {
       name: 'Expiring', tenantId: TENANT, clientId: APP, credentialKind: 'secret',
-      cloud: { name: 'Custom', authorityHost: emu.authorityHost, armEndpoint: emu.armEndpoint, caFile: emu.caFile },
+      cloud: emulatorCloud(emu),
     });
     d.secrets.set(c.id, { secret: 'not-the-secret' });
     const [failed] = await d.client.sendRequest(P.Sync.type, { connectionId: c.id });
@@ -59,7 +59,7 @@ describe('daemon: credentials updated (re-auth)', function () {
     await assert.rejects(d.client.sendRequest(P.CredentialsUpdated.type, { connectionId: 'conn_nope' }), /No connection/);
     const c = await d.client.sendRequest(P.Connect.type, {
       name: 'Gone', tenantId: TENANT, clientId: APP, credentialKind: 'secret',
-      cloud: { name: 'Custom', authorityHost: emu.authorityHost, armEndpoint: emu.armEndpoint, caFile: emu.caFile },
+      cloud: emulatorCloud(emu),
     });
     await d.client.sendRequest(P.Revoke.type, { connectionId: c.id });
     await assert.rejects(d.client.sendRequest(P.CredentialsUpdated.type, { connectionId: c.id }), /revoked/);

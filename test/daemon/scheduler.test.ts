@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as P from '../../server/src/protocol';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import { startDaemon, type TestDaemon } from './harness';
-import { APP, SECRET, TENANT, scenario } from './fixtures';
+import { APP, SECRET, TENANT, emulatorCloud, scenario } from './fixtures';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
 
@@ -35,7 +35,7 @@ describe('daemon: scheduled syncs (fake clock and timer)', function () {
     d = await startDaemon({ clock, random: () => 0, initializationOptions: { sync: { schedule: 'every-6-hours' } } });
     const c = await d.client.sendRequest(P.Connect.type, {
       name: 'Scheduled', tenantId: TENANT, clientId: APP, credentialKind: 'secret',
-      cloud: { name: 'Custom', authorityHost: emu.authorityHost, armEndpoint: emu.armEndpoint, caFile: emu.caFile },
+      cloud: emulatorCloud(emu),
     });
     d.secrets.set(c.id, { secret: SECRET });
     const [first] = await d.client.sendRequest(P.Sync.type, { connectionId: c.id });
@@ -72,7 +72,7 @@ describe('daemon: scheduled syncs (fake clock and timer)', function () {
     d = await startDaemon({ clock, initializationOptions: { sync: { schedule: 'off' } } });
     const c = await d.client.sendRequest(P.Connect.type, {
       name: 'Manual', tenantId: TENANT, clientId: APP, credentialKind: 'secret',
-      cloud: { name: 'Custom', authorityHost: emu.authorityHost, armEndpoint: emu.armEndpoint, caFile: emu.caFile },
+      cloud: emulatorCloud(emu),
     });
     assert.ok(c.id);
     assert.deepEqual(d.timer.armed, []);

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as P from '../../server/src/protocol';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import { startDaemon, type TestDaemon } from './harness';
-import { APP, SECRET, TENANT, scenario } from './fixtures';
+import { APP, SECRET, TENANT, emulatorCloud, scenario } from './fixtures';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
 
@@ -19,7 +19,7 @@ describe('daemon: evidence that turns stale with time alone', function () {
   it('tells the clients when a connection crosses the threshold, with no write to announce it', async () => {
     const c = await d.client.sendRequest(P.Connect.type, {
       name: 'Stale', tenantId: TENANT, clientId: APP, credentialKind: 'secret',
-      cloud: { name: 'Custom', authorityHost: emu.authorityHost, armEndpoint: emu.armEndpoint, caFile: emu.caFile },
+      cloud: emulatorCloud(emu),
     });
     d.secrets.set(c.id, { secret: SECRET });
     assert.equal((await d.client.sendRequest(P.Sync.type, { connectionId: c.id }))[0].status, 'succeeded');

@@ -5,7 +5,7 @@ import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
 import * as P from '../../server/src/protocol';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import { startDaemon, type TestDaemon } from './harness';
-import { APP, SECRET, SUB_A, SUB_B, SUB_X, TENANT, scenario } from './fixtures';
+import { APP, SECRET, SUB_A, SUB_B, SUB_X, TENANT, emulatorCloud, scenario } from './fixtures';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
 
@@ -16,7 +16,7 @@ describe('daemon: connect and sync against the emulator over LSP', function () {
 
   const newConnection = (over: Partial<P.NewConnection> = {}): P.NewConnection => ({
     name: 'Test', tenantId: TENANT, clientId: APP, credentialKind: 'secret',
-    cloud: { name: 'Custom', authorityHost: emu.authorityHost, armEndpoint: emu.armEndpoint, caFile: emu.caFile }, ...over,
+    cloud: emulatorCloud(emu), ...over,
   });
   async function connect(over: Partial<P.NewConnection> = {}, secret = SECRET): Promise<P.ConnectionSummary> {
     const c = await d.client.sendRequest(P.Connect.type, newConnection(over));

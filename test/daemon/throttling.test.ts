@@ -4,7 +4,7 @@ import * as P from '../../server/src/protocol';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import type { Scenario } from '../emulator/scenario';
 import { FAST_THROTTLE, startDaemon, type TestDaemon } from './harness';
-import { APP, SECRET, SUB_A, SUB_B, TENANT, scenario } from './fixtures';
+import { APP, SECRET, SUB_A, SUB_B, TENANT, emulatorCloud, scenario } from './fixtures';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
 
@@ -18,7 +18,7 @@ describe('daemon: ARM throttling against the emulator', function () {
     d = await startDaemon({ throttle });
     const c = await d.client.sendRequest(P.Connect.type, {
       name: 'Throttled', tenantId: TENANT, clientId: APP, credentialKind: 'secret', subscriptions: [SUB_A, SUB_B],
-      cloud: { name: 'Custom', authorityHost: emu.authorityHost, armEndpoint: emu.armEndpoint, caFile: emu.caFile },
+      cloud: emulatorCloud(emu),
     });
     d.secrets.set(c.id, { secret: SECRET });
     return c.id;

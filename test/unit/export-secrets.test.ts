@@ -10,7 +10,7 @@ import { EXPORT_FORMATS, exportEvidence, verifyBundle } from '../../server/src/e
 import { Store } from '../../server/src/store/store';
 import { systemClock } from '../../server/src/util/clock';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
-import { APP, SECRET, TENANT, scenario } from '../daemon/fixtures';
+import { APP, SECRET, TENANT, emulatorCloud, scenario } from '../daemon/fixtures';
 import { unzip } from '../fixtures/export/helpers';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
@@ -37,7 +37,7 @@ describe('exports never contain a secret', function () {
     await service.start();
     const c = await service.connect({
       name: 'Prod', tenantId: TENANT, clientId: APP, credentialKind: 'secret', secretEnv: 'EXPORT_TEST_SECRET',
-      subscriptions: [], cloud: { name: 'Custom', authorityHost: emu.authorityHost, armEndpoint: emu.armEndpoint, caFile: emu.caFile },
+      subscriptions: [], cloud: emulatorCloud(emu),
     });
     const [run] = await service.sync(c.id);
     assert.equal(run.status, 'succeeded', run.error);

@@ -3,32 +3,24 @@
  * so no query mixes connections unless it asks to. Bump SCHEMA_VERSION and add a migration in migrations.ts
  * whenever this shape changes.
  */
-import type { CloudConfig, ConnectionStatus, CredentialKind, EvidenceStatus, RunSummary, SetupReport } from '../protocol';
+import type { ConnectionStatus, EvidenceStatus, NewConnection, RunSummary, SetupReport } from '../protocol';
 
 export const SCHEMA_VERSION = 3;
 
-export interface ConnectionRecord {
+/**
+ * A connection as stored: what was asked for at connect (protocol.NewConnection: name, tenant, client, credential
+ * kind, the CLI's secret variable or certificate file, cloud, management group — never a secret), plus its state.
+ */
+export interface ConnectionRecord extends Omit<NewConnection, 'subscriptions'> {
   id: string;
-  name: string;
-  description?: string;
-  tenantId: string;
-  clientId: string;
-  credentialKind: CredentialKind;
-  /** CLI connections: the environment variable that holds the secret (never the secret itself). */
-  secretEnv?: string;
-  /** CLI connections: path of the PEM file with certificate and private key. */
-  certificateFile?: string;
   /** Configured subscription ids; empty means every subscription the principal can see. */
   subscriptions: string[];
-  cloud: CloudConfig;
   createdAt: string;
   status: ConnectionStatus;
   statusDetail?: string;
   lastSyncAt?: string;
   /** Set by revoke: the connection never syncs again; its history is kept until the retention window ends. */
   deletedAt?: string;
-  /** Reads the subscriptions of this management group (listed at each sync) instead of a fixed list. */
-  managementGroup?: string;
   /** The last setup verification's report. */
   setup?: SetupReport;
   /**
