@@ -7,6 +7,7 @@ import * as P from './protocol';
 import type { AzureSessionFactory } from './azure/clients';
 import type { CredentialMaterial } from './azure/clients';
 import { CredentialChain, type CredentialSource, EnvironmentCredentialSource } from './core/credentials';
+import { askClientToken, InteractiveCredentialSource } from './core/sign-in';
 import { type Logger, redactingLogger } from './core/logger';
 import { Scheduler, type Timer, realTimer } from './core/scheduler';
 import { RampartService } from './core/service';
@@ -137,6 +138,7 @@ export class Daemon {
     if (this.service) return;
     const store = await Store.open(this.options.storeDir, { onWarning: (m) => this.log.warn(m) });
     const credentials = new CredentialChain([
+      new InteractiveCredentialSource(askClientToken(this.connection)),
       new ClientCredentialSource(this.connection),
       this.options.fallbackCredentials ?? new EnvironmentCredentialSource(),
     ]);

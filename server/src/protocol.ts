@@ -14,9 +14,18 @@ export interface CloudConfig {
   armEndpoint?: string;
   /** A PEM file of extra certificate authorities to trust for this cloud (added to the public roots). */
   caFile?: string;
+  /**
+   * The VS Code authentication provider a "Microsoft account" connection signs in with (Custom only; built in:
+   * `microsoft` for AzureCloud, `microsoft-sovereign-cloud` for the sovereign clouds).
+   */
+  authProvider?: string;
 }
 
-export type CredentialKind = 'secret' | 'certificate';
+/**
+ * How a connection signs in: a service principal's client secret or certificate, or, interactively, the user's
+ * Azure CLI login (`az login`) or the Microsoft account signed in to VS Code (tokens asked from the client).
+ */
+export type CredentialKind = 'secret' | 'certificate' | 'azure-cli' | 'microsoft-account';
 /**
  * Setup states (resumable): a new connection is a 'draft'; verification moves it to 'awaiting-permissions' (signed in,
  * reads nothing yet) or 'verified'; the first successful sync makes it 'active'. 'never-synced' is kept for older stores.
@@ -170,6 +179,16 @@ export interface AuditVerifyResult {
 }
 export interface CredentialParams { connectionId: string; connectionName: string; kind: CredentialKind }
 export interface CredentialResult { secret?: string; certificatePem?: string }
+/** A token request for a 'microsoft-account' connection: the client asks VS Code's authentication provider silently. */
+export interface AccessTokenParams {
+  connectionId: string; connectionName: string; tenantId: string;
+  /** The ARM scopes the Azure SDK asks for, e.g. https://management.azure.com/.default. */
+  scopes: string[];
+  /** The VS Code authentication provider id (from the connection's cloud). */
+  providerId: string;
+}
+/** An access token (never logged) and when it expires (ms since the epoch). */
+export interface AccessTokenResult { token: string; expiresOnTimestamp: number }
 export interface SyncProgress { runId: string; connectionId: string; connectionName: string; message: string; done: number; total: number }
 export interface ConnectorRoleParams { connectionId?: string; /** File name used in the az commands. */ file?: string }
 /** The custom role JSON (`az role definition create` shape) and the steps to create and assign it. */
@@ -455,4 +474,12 @@ export namespace SetRole {
   /** Client → daemon (admins only; audited as 'role-change'): make a user an admin, a viewer, or neither. */
   export const method = 'rampart/setRole' as const;
   export const type = new RequestType<SetRoleParams, RolesView, void>(method);
+}
+export namespace GetAccessToken {
+  /**
+   * Daemon → client: an access token of the VS Code session for a 'microsoft-account' connection, asked silently
+   * (no sign-in prompt: a scheduled sync may run with nobody at the window). null when VS Code has no such session.
+   */
+  export const method = 'rampart/getAccessToken' as const;
+  export const type = new RequestType<AccessTokenParams, AccessTokenResult | null, void>(method);
 }

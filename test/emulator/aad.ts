@@ -12,7 +12,7 @@ const DISCOVERY_V2 = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/i;
 const DISCOVERY_V1 = /^\/([^/]+)\/\.well-known\/openid-configuration$/i;
 const INSTANCE_DISCOVERY = /^\/common\/discovery\/instance$/i;
 const JWKS = /^\/([^/]+)\/discovery\/(?:v2\.0\/)?keys$/i;
-const TOKEN = /^\/([^/]+)\/oauth2\/v2\.0\/token$/i;
+const TOKEN = /^\/([^/]+)\/oauth2\/(?:v2\.0\/)?token$/i;
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 
@@ -46,6 +46,9 @@ export function sendAadError(ctx: RequestContext, status: number, error: string,
 function resolveTenant(ctx: RequestContext, segment: string): string | undefined {
   const t = ctx.state.scenario.tenant;
   const s = decodeURIComponent(segment).toLowerCase();
+  // An AD FS authority (https://host/adfs, as on Azure Stack Hub) names no tenant: the emulator's one tenant answers.
+  // The Azure CLI's MSAL skips instance discovery (a call to login.microsoftonline.com) only for such an authority.
+  if (s === 'adfs') return t.id;
   if (s === t.id.toLowerCase() || (t.defaultDomain && s === t.defaultDomain.toLowerCase())) return t.id;
   return undefined;
 }

@@ -19,7 +19,11 @@ import type { ResolvedCloud } from './clouds';
 import { explainDiscoveryFailure } from './discovery';
 import { DEFAULT_THROTTLE, ThrottleState, type ThrottleSettings, throttlingPolicies } from './throttling';
 
-export interface CredentialMaterial { secret?: string; certificatePem?: string }
+export interface CredentialMaterial {
+  secret?: string; certificatePem?: string;
+  /** An interactive sign-in (Azure CLI, the editor's Microsoft account: core/sign-in.ts), used as it is. */
+  credential?: TokenCredential;
+}
 
 export interface RetrySettings { maxRetries: number; retryDelayInMs: number; maxRetryDelayInMs: number }
 export const DEFAULT_RETRY: RetrySettings = { maxRetries: 3, retryDelayInMs: 800, maxRetryDelayInMs: 30_000 };
@@ -62,7 +66,9 @@ export class SdkSessionFactory implements AzureSessionFactory {
     const additionalPolicies = throttlingPolicies(throttle);
     const credOptions = { authorityHost: cloud.authorityHost, disableInstanceDiscovery: cloud.name === 'Custom', agent, additionalPolicies };
     let credential: TokenCredential;
-    if (material.certificatePem) {
+    if (material.credential) {
+      credential = material.credential;
+    } else if (material.certificatePem) {
       credential = new ClientCertificateCredential(tenantId, clientId, { certificate: material.certificatePem }, credOptions);
     } else if (material.secret) {
       credential = new ClientSecretCredential(tenantId, clientId, material.secret, credOptions);

@@ -11,6 +11,8 @@ export interface ResolvedCloud {
   /** The OAuth scope for ARM tokens. */
   armScope: string;
   caFile?: string;
+  /** The VS Code authentication provider of a 'microsoft-account' connection on this cloud. */
+  authProvider: string;
 }
 
 const BUILT_IN: Record<Exclude<CloudName, 'Custom'>, { authorityHost: string; armEndpoint: string; title: string }> = {
@@ -18,6 +20,12 @@ const BUILT_IN: Record<Exclude<CloudName, 'Custom'>, { authorityHost: string; ar
   AzureUSGovernment: { authorityHost: 'https://login.microsoftonline.us', armEndpoint: 'https://management.usgovcloudapi.net', title: 'Azure US Government' },
   AzureChinaCloud: { authorityHost: 'https://login.chinacloudapi.cn', armEndpoint: 'https://management.chinacloudapi.cn', title: 'Azure China (21Vianet)' },
 };
+
+/**
+ * VS Code's provider for clouds other than the public one: it reads the cloud's endpoints from the
+ * `microsoft-sovereign-cloud.environment` (or customEnvironment) setting. A custom cloud may name its own provider.
+ */
+const SOVEREIGN_PROVIDER = 'microsoft-sovereign-cloud';
 
 export const BUILT_IN_CLOUDS = Object.keys(BUILT_IN) as Exclude<CloudName, 'Custom'>[];
 
@@ -28,11 +36,14 @@ export function resolveCloud(cloud: CloudConfig | undefined): ResolvedCloud {
   if (name !== 'Custom') {
     const known = BUILT_IN[name];
     if (!known) throw new CloudConfigError(`Unknown cloud '${name}': use AzureCloud, AzureUSGovernment, AzureChinaCloud or a custom cloud.`);
-    return { name, authorityHost: known.authorityHost, armEndpoint: known.armEndpoint, armScope: known.armEndpoint + '/.default', caFile: cloud?.caFile };
+    const authProvider = name === 'AzureCloud' ? 'microsoft' : SOVEREIGN_PROVIDER;
+    return { name, authorityHost: known.authorityHost, armEndpoint: known.armEndpoint, armScope: known.armEndpoint + '/.default', caFile: cloud?.caFile, authProvider };
   }
   const authorityHost = httpsUrl(cloud?.authorityHost, 'authority host');
   const armEndpoint = httpsUrl(cloud?.armEndpoint, 'ARM endpoint');
-  return { name, authorityHost, armEndpoint, armScope: armEndpoint + '/.default', caFile: cloud?.caFile };
+  const authProvider = cloud?.authProvider?.trim() || SOVEREIGN_PROVIDER;
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(authProvider)) throw new CloudConfigError(`'${authProvider}' is not an authentication provider id (letters, digits, . _ -).`);
+  return { name, authorityHost, armEndpoint, armScope: armEndpoint + '/.default', caFile: cloud?.caFile, authProvider };
 }
 
 export function cloudTitle(cloud: CloudConfig | undefined): string {

@@ -7,11 +7,13 @@ import { redact } from '../util/redact';
 
 export type SyncErrorCode =
   | 'wrong-secret' | 'expired-secret' | 'unknown-app' | 'unknown-tenant' | 'certificate-rejected' | 'missing-credential'
+  | 'not-signed-in' | 'session-expired' | 'wrong-tenant'
   | 'forbidden' | 'unauthorized' | 'throttled' | 'service' | 'network' | 'tls' | 'bad-response' | 'not-found' | 'cancelled' | 'config' | 'internal';
 
 /** Codes after which the connection needs new credentials rather than another try. */
 export const CREDENTIAL_ERRORS: ReadonlySet<SyncErrorCode> = new Set([
   'wrong-secret', 'expired-secret', 'unknown-app', 'certificate-rejected', 'missing-credential',
+  'not-signed-in', 'session-expired', 'wrong-tenant',
 ]);
 
 export class SyncError extends Error {

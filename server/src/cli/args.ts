@@ -9,6 +9,7 @@ Commands:
   connect   Create a connection and run its first sync
               --name N --tenant T --client-id C
               [--client-secret-env VAR | --certificate FILE]   (secret read from VAR, default AZURE_CLIENT_SECRET)
+              or --name N --tenant T --azure-cli                (as the account of 'az login', no service principal)
               [--subscription S]... | [--management-group MG]  (default: every subscription the principal sees;
                                                                 a group: its subscriptions, listed at each sync)
               [--cloud AzureCloud|AzureUSGovernment|AzureChinaCloud | --authority-host URL --arm-endpoint URL]
@@ -69,6 +70,7 @@ const OPTIONS = {
   'client-secret-env': { type: 'string' },
   'client-secret': { type: 'string' },
   certificate: { type: 'string' },
+  'azure-cli': { type: 'boolean' },
   subscription: { type: 'string', multiple: true },
   'management-group': { type: 'string' },
   cloud: { type: 'string' },

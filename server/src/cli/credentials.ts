@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { CredentialMaterial } from '../azure/clients';
 import { CredentialChain, DEFAULT_SECRET_ENV, EnvironmentCredentialSource, type CredentialSource } from '../core/credentials';
 import type { RampartService } from '../core/service';
+import { InteractiveCredentialSource } from '../core/sign-in';
 import { MASTER_KEY_ENV, MASTER_KEY_FILE_ENV, MasterKeyError, masterKeyFromEnvironment, readMasterKeyFile } from '../secrets/master-key';
 import { SealedCredentials } from '../secrets/sealed-credentials';
 import { registerSecret } from '../util/redact';
@@ -17,7 +18,8 @@ import { type CliValues, UsageError } from './args';
 export async function cliCredentials(storeDir: string): Promise<CredentialSource> {
   const key = await masterKeyFromEnvironment();
   const env = new EnvironmentCredentialSource();
-  return key ? new CredentialChain([await SealedCredentials.open(storeDir, key), env]) : env;
+  const interactive = new InteractiveCredentialSource();
+  return new CredentialChain(key ? [interactive, await SealedCredentials.open(storeDir, key), env] : [interactive, env]);
 }
 
 async function requireKey(): Promise<Buffer> {
@@ -34,6 +36,9 @@ export async function credentialsCommand(service: RampartService, storeDir: stri
   if (action === 'seal') {
     if (!v.connection) throw new UsageError('credentials seal needs --connection N.');
     const conn = service.connection(v.connection);
+    if (conn.credentialKind === 'azure-cli' || conn.credentialKind === 'microsoft-account') {
+      throw new UsageError(`'${conn.name}' signs in with ${conn.credentialKind === 'azure-cli' ? 'the Azure CLI' : 'a Microsoft account'}: it has no secret to seal.`);
+    }
     const material = await readMaterial(v, conn.credentialKind);
     const sealed = await SealedCredentials.open(storeDir, await requireKey());
     await sealed.put(conn.id, material);

@@ -70,13 +70,16 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function connect(service: RampartService, v: CliValues): Promise<number> {
-  const missing = (['name', 'tenant', 'client-id'] as const).filter((k) => !v[k]);
+  const cli = v['azure-cli'] === true;
+  const required: ('name' | 'tenant' | 'client-id')[] = cli ? ['name', 'tenant'] : ['name', 'tenant', 'client-id'];
+  const missing = required.filter((k) => !v[k]);
   if (missing.length) throw new UsageError(`connect needs ${missing.map((m) => '--' + m).join(', ')}.`);
   if (v['client-secret-env'] && v.certificate) throw new UsageError('Give either --client-secret-env or --certificate, not both.');
+  if (cli && (v['client-secret-env'] || v.certificate)) throw new UsageError('--azure-cli signs in with your az login: give no --client-secret-env or --certificate.');
   const input: NewConnection = {
-    name: v.name!, description: v.description, tenantId: v.tenant!, clientId: v['client-id']!,
-    credentialKind: v.certificate ? 'certificate' : 'secret',
-    secretEnv: v.certificate ? undefined : v['client-secret-env'] ?? DEFAULT_SECRET_ENV,
+    name: v.name!, description: v.description, tenantId: v.tenant!, clientId: v['client-id'] ?? '',
+    credentialKind: cli ? 'azure-cli' : v.certificate ? 'certificate' : 'secret',
+    secretEnv: v.certificate || cli ? undefined : v['client-secret-env'] ?? DEFAULT_SECRET_ENV,
     certificateFile: v.certificate ? path.resolve(v.certificate) : undefined,
     subscriptions: v.subscription ?? [], managementGroup: v['management-group'], cloud: cloudFrom(v),
   };

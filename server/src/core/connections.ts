@@ -3,6 +3,7 @@ import type { ConnectionSummary, NewConnection, RunSummary } from '../protocol';
 import { resolveCloud } from '../azure/clouds';
 import type { ConnectionRecord, RunRecord, StoreData } from '../store/schema';
 import { newId } from '../util/ids';
+import { INTERACTIVE_KINDS } from './sign-in';
 
 export class ValidationError extends Error {}
 
@@ -18,13 +19,21 @@ export function validateNewConnection(input: NewConnection, existing: Connection
   if (!GUID.test(input.tenantId ?? '') && !DOMAIN.test(input.tenantId ?? '')) {
     throw new ValidationError(`The tenant '${input.tenantId}' is neither a GUID nor a domain such as contoso.onmicrosoft.com.`);
   }
-  if (!GUID.test(input.clientId ?? '')) throw new ValidationError(`The client id '${input.clientId}' is not a GUID (the app registration's Application (client) ID).`);
+  if (!['secret', 'certificate', 'azure-cli', 'microsoft-account'].includes(input.credentialKind)) {
+    throw new ValidationError(`Unknown credential kind '${String(input.credentialKind)}': use secret, certificate, azure-cli or microsoft-account.`);
+  }
+  const interactive = INTERACTIVE_KINDS.has(input.credentialKind);
+  if (!interactive && !GUID.test(input.clientId ?? '')) throw new ValidationError(`The client id '${input.clientId}' is not a GUID (the app registration's Application (client) ID).`);
   if (input.managementGroup !== undefined) {
     if (!/^[A-Za-z0-9._()-]{1,90}$/.test(input.managementGroup)) throw new ValidationError(`'${input.managementGroup}' is not a management group id (letters, digits, - _ . ( ), up to 90).`);
     if (input.subscriptions?.length) throw new ValidationError('Give either a management group or a list of subscriptions, not both.');
   }
   for (const s of input.subscriptions ?? []) {
     if (!GUID.test(s)) throw new ValidationError(`The subscription '${s}' is not a subscription id (a GUID).`);
+  }
+  if (interactive && input.clientId && !GUID.test(input.clientId)) throw new ValidationError(`The client id '${input.clientId}' is not a GUID.`);
+  if (interactive && (input.secretEnv !== undefined || input.certificateFile !== undefined)) {
+    throw new ValidationError(`A connection that signs in with ${input.credentialKind === 'azure-cli' ? 'the Azure CLI' : 'a Microsoft account'} takes no secret or certificate.`);
   }
   if (input.credentialKind === 'certificate' && input.certificateFile === undefined && input.secretEnv !== undefined) {
     throw new ValidationError('A certificate connection takes a certificate, not a secret.');
@@ -38,7 +47,7 @@ export function validateNewConnection(input: NewConnection, existing: Connection
 export function newConnectionRecord(input: NewConnection, at: Date): ConnectionRecord {
   return {
     id: newId('conn'), name: input.name.trim(), description: input.description?.trim() || undefined,
-    tenantId: input.tenantId.trim(), clientId: input.clientId.trim().toLowerCase(), credentialKind: input.credentialKind,
+    tenantId: input.tenantId.trim(), clientId: (input.clientId ?? '').trim().toLowerCase(), credentialKind: input.credentialKind,
     secretEnv: input.secretEnv, certificateFile: input.certificateFile,
     subscriptions: [...new Set((input.subscriptions ?? []).map((s) => s.toLowerCase()))],
     ...(input.managementGroup ? { managementGroup: input.managementGroup } : {}),

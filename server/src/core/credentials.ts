@@ -53,6 +53,9 @@ export class CredentialChain implements CredentialSource {
 }
 
 export function missingCredentialMessage(c: ConnectionRecord): string {
+  if (c.credentialKind === 'microsoft-account') {
+    return `Connection '${c.name}' signs in with the VS Code Microsoft account, which only VS Code can use: sync it from VS Code, or connect the CLI with --azure-cli or a service principal.`;
+  }
   if (c.credentialKind === 'certificate') {
     return `No certificate is available for connection '${c.name}': run 'Rampart: Update Credentials' (CLI: rampart connect --certificate FILE).`;
   }
