@@ -45,6 +45,8 @@ step lint npx eslint client/src server/src scripts test
 step package npm run package
 step build node esbuild.mjs
 mocha_suite unit 'test/unit/**/*.test.ts'
+# The Azure CLI sign-in tests run the real `az` (apt package azure-cli).
+step provision-apt bash test/e2e/provision.sh --apt-only
 mocha_suite daemon --timeout 30000 'test/daemon/**/*.test.ts'
 
 if [ "${RAMPART_SKIP_E2E:-}" = 1 ]; then

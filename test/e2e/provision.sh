@@ -2,7 +2,8 @@
 # Provision what the real-editor tests need, once per machine: Debian chromium (and libkrb5-dev, which
 # code-server's kerberos module compiles against), Node 24 (code-server's engine) and code-server itself.
 # Everything lands in a cache folder; a marker file makes reruns take a second. Prints the cache paths as
-# shell assignments on its last lines, for `eval`.
+# shell assignments on its last lines, for `eval`. `--apt-only` stops after the apt packages (the daemon tests need
+# only azure-cli, Debian's `az`, for the Azure CLI sign-in tests).
 set -euo pipefail
 CACHE=${RAMPART_E2E_CACHE:-$HOME/.cache/rampart-e2e}
 NODE24_VER=24.21.0
@@ -12,12 +13,14 @@ export DEBIAN_FRONTEND=noninteractive npm_config_loglevel=error npm_config_fund=
 pkgs=()
 command -v chromium >/dev/null 2>&1 || pkgs+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || pkgs+=(libkrb5-dev)
+command -v az >/dev/null 2>&1 || pkgs+=(azure-cli)
 if ((${#pkgs[@]})); then
   echo "provision: installing ${pkgs[*]} with apt-get" >&2
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq >&2
   $SUDO apt-get install -y -qq "${pkgs[@]}" >/dev/null
 fi
+[ "${1:-}" = --apt-only ] && exit 0
 
 mkdir -p "$CACHE"
 # Two runs at once (a developer and CI, two worktrees) must not install into the same folder together.

@@ -47,15 +47,45 @@ export class InteractiveCredentialSource implements CredentialSource {
   }
 }
 
+/**
+ * One token per scope for the whole sync, and one request in flight: every ARM client of a sync has its own token
+ * policy, and each fetch here costs an `az` process (about a second) or a round trip to the editor.
+ */
+abstract class SharedTokenCredential implements TokenCredential {
+  private readonly tokens = new Map<string, Promise<AccessToken>>();
+
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    const key = typeof scopes === 'string' ? scopes : scopes.join(' ');
+    const cached = this.tokens.get(key);
+    if (cached) {
+      return cached.then((t) => (t.expiresOnTimestamp - Date.now() > REFRESH_MARGIN_MS ? t : this.fetch(key, scopes, options)));
+    }
+    return this.fetch(key, scopes, options);
+  }
+
+  private fetch(key: string, scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    const p = this.fetchToken(scopes, options);
+    this.tokens.set(key, p);
+    // A failure is not kept: the next request (the next sync) asks again.
+    p.catch(() => { if (this.tokens.get(key) === p) this.tokens.delete(key); });
+    return p;
+  }
+
+  protected abstract fetchToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken>;
+}
+
+const REFRESH_MARGIN_MS = 2 * 60_000;
+
 /** AzureCliCredential for the connection's tenant, its failures turned into "run az login ..." messages. */
-export class AzureCliSignIn implements TokenCredential {
+export class AzureCliSignIn extends SharedTokenCredential {
   private readonly cli: AzureCliCredential;
 
   constructor(private readonly c: ConnectionRecord) {
+    super();
     this.cli = new AzureCliCredential({ tenantId: c.tenantId });
   }
 
-  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+  protected async fetchToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
     let t: AccessToken | null;
     try {
       t = await this.cli.getToken(scopes, { abortSignal: options?.abortSignal });
@@ -68,14 +98,15 @@ export class AzureCliSignIn implements TokenCredential {
 }
 
 /** Tokens from the editor's authentication provider, asked over the protocol (GetAccessToken), silently. */
-export class ClientTokenCredential implements TokenCredential {
+export class ClientTokenCredential extends SharedTokenCredential {
   private readonly providerId: string;
 
   constructor(private readonly c: ConnectionRecord, private readonly ask: AskClientToken) {
+    super();
     this.providerId = resolveCloud(c.cloud).authProvider;
   }
 
-  async getToken(scopes: string | string[], _options?: GetTokenOptions): Promise<AccessToken> {
+  protected async fetchToken(scopes: string | string[]): Promise<AccessToken> {
     const c = this.c;
     const signIn = `run 'Rampart: Update Credentials' on '${c.name}' in VS Code to sign in with a Microsoft account of tenant ${c.tenantId}, then sync again`;
     let r: AccessTokenResult | null;
