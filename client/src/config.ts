@@ -12,6 +12,8 @@ export interface NamedCloud {
   authorityHost: string;
   armEndpoint: string;
   caFile?: string;
+  /** The VS Code authentication provider for "Microsoft account" connections (default microsoft-sovereign-cloud). */
+  authProvider?: string;
 }
 
 /** The valid entries of `rampart.clouds`; malformed entries are skipped and reported to the log by the caller. */
@@ -27,6 +29,7 @@ export function customClouds(): { clouds: NamedCloud[]; invalid: number } {
         authorityHost: e.authorityHost,
         armEndpoint: e.armEndpoint,
         caFile: typeof e.caFile === 'string' && e.caFile ? e.caFile : undefined,
+        ...(typeof e.authProvider === 'string' && e.authProvider ? { authProvider: e.authProvider } : {}),
       });
     } else {
       invalid++;

@@ -10,8 +10,9 @@ import {
   type RequestType0,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { ExportProgressNotification, GetCredential, StoreChanged, SyncProgressNotification, type ExportProgress, type SyncProgress } from '../../server/src/protocol';
+import { ExportProgressNotification, GetAccessToken, GetCredential, StoreChanged, SyncProgressNotification, type ExportProgress, type SyncProgress } from '../../server/src/protocol';
 import type { Credentials } from './credentials';
+import { answerAccessToken } from './signIn';
 import { ActionableError, DaemonNotRunningError, errorMessage, isConnectionLost } from './errors';
 import { Log, redactingTraceChannel } from './log';
 import { lintConfigWatcher, lintDocumentSelector } from './lint';
@@ -164,6 +165,7 @@ export class Ctx implements vscode.Disposable {
         this.log.info(`Daemon asked for the ${params.kind} of '${params.connectionName}': ${answer ? 'answered' : 'none stored'}`);
         return answer;
       }),
+      client.onRequest(GetAccessToken.type, (params) => answerAccessToken(params, this.log)),
       client.onNotification(StoreChanged.type, (e) => this.storeChangedEmitter.fire(e)),
       client.onNotification(SyncProgressNotification.type, (p) => this.syncProgressEmitter.fire(p)),
       client.onNotification(ExportProgressNotification.type, (p) => this.exportProgressEmitter.fire(p)),

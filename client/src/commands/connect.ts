@@ -9,6 +9,7 @@ import type { SyncRunner } from '../sync';
 import { connectWizard, type ConnectRequest } from './connectWizard';
 import type { Command } from './manager';
 import { reportVerification } from './setup';
+import { signInAccount } from '../signIn';
 
 /** What `rampart.connect` returns to `executeCommand` callers (tests, automation). */
 export interface ConnectResult {
@@ -32,10 +33,12 @@ export class ConnectCommand implements Command {
   async execute(arg?: unknown): Promise<ConnectResult> {
     const request = arg === undefined ? await this.prompt() : parseRequest(arg);
     const c = request.connection;
+    // Signed in first: a cancelled sign-in leaves no connection behind.
+    if (c.credentialKind === 'microsoft-account') await signInAccount(c.cloud, c.tenantId, this.ctx.log);
     const created = await this.ctx.request(Connect.type, c);
     // Ids and endpoints only: the secret is never part of a log line.
-    this.ctx.log.info(`Created connection '${created.name}' (${created.id}): tenant ${c.tenantId}, client ${c.clientId}, cloud ${describeCloud(c)}`);
-    await this.credentials.store(created.id, created.credentialKind, request.secret);
+    this.ctx.log.info(`Created connection '${created.name}' (${created.id}): tenant ${c.tenantId}, ${c.clientId ? `client ${c.clientId}` : c.credentialKind}, cloud ${describeCloud(c)}`);
+    if (request.secret) await this.credentials.store(created.id, created.credentialKind, request.secret);
 
     // The connection is a draft: verify it (sign in, the connector's own role assignments) before the first sync.
     // Without read access it waits for permissions (Resume Connection Setup); a failed sign-in is left to the sync
@@ -84,10 +87,11 @@ export class ConnectCommand implements Command {
 function parseRequest(arg: unknown): ConnectRequest {
   const a = arg as Partial<ConnectRequest> | null;
   const c = a?.connection as Partial<NewConnection> | undefined;
-  if (!c || typeof c.name !== 'string' || typeof c.tenantId !== 'string' || typeof c.clientId !== 'string' || !c.cloud || typeof a?.secret !== 'string') {
-    throw new ActionableError("rampart.connect expects { connection: NewConnection, secret: string } or no argument.");
+  const signIn = c?.credentialKind === 'azure-cli' || c?.credentialKind === 'microsoft-account';
+  if (!c || typeof c.name !== 'string' || typeof c.tenantId !== 'string' || !c.cloud || (!signIn && (typeof c.clientId !== 'string' || typeof a?.secret !== 'string'))) {
+    throw new ActionableError("rampart.connect expects { connection: NewConnection, secret: string } (no secret for azure-cli and microsoft-account) or no argument.");
   }
-  return { connection: { ...c, credentialKind: c.credentialKind ?? 'secret' } as NewConnection, secret: a.secret };
+  return { connection: { ...c, clientId: c.clientId ?? '', credentialKind: c.credentialKind ?? 'secret' } as NewConnection, secret: signIn ? '' : a!.secret! };
 }
 
 function describeCloud(c: NewConnection): string {

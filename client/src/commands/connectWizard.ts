@@ -1,15 +1,28 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import type { CloudConfig, NewConnection } from '../../../server/src/protocol';
+import type { CloudConfig, CredentialKind, NewConnection } from '../../../server/src/protocol';
 import { isHttpsUrl, type NamedCloud } from '../config';
 import { MultiStepInput, type Step, type Validation } from './multiStepInput';
 
 /** What the connect flow collects. The secret travels separately from the connection: it goes to SecretStorage. */
 export interface ConnectRequest {
   connection: NewConnection;
+  /** The client secret, or the certificate PEM; empty for the sign-in methods (Azure CLI, Microsoft account). */
   secret: string;
 }
+
+interface MethodItem extends vscode.QuickPickItem {
+  credentialKind: CredentialKind;
+}
+
+/** The four ways to sign in, in the order offered. */
+const METHODS: MethodItem[] = [
+  { label: 'Client secret', description: 'service principal', detail: 'An app registration and one of its client secrets (kept in the OS keychain)', credentialKind: 'secret' },
+  { label: 'Client certificate', description: 'service principal', detail: 'An app registration and a PEM file with its certificate and PKCS#8 private key', credentialKind: 'certificate' },
+  { label: 'Azure CLI', description: 'your az login', detail: "Reads Azure as the account of 'az login' on this machine (az account get-access-token)", credentialKind: 'azure-cli' },
+  { label: 'Microsoft account', description: 'signed in to VS Code', detail: 'Reads Azure as the Microsoft account you sign in to VS Code with; syncs need a VS Code window', credentialKind: 'microsoft-account' },
+];
 
 interface CloudItem extends vscode.QuickPickItem {
   cloud?: CloudConfig;
@@ -24,13 +37,14 @@ interface State {
   armEndpoint: string;
   caFile: string;
   tenantId: string;
+  method?: MethodItem;
   clientId: string;
   secret: string;
   subscriptions: string;
 }
 
 const TITLE = 'Connect to Azure';
-const TOTAL = 7;
+const TOTAL = 8;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const GUID_PLACEHOLDER = '00000000-0000-0000-0000-000000000000';
@@ -55,14 +69,18 @@ export async function connectWizard(existingNames: string[], customClouds: Named
       name: s.name.trim(),
       description: s.description.trim() || undefined,
       tenantId: s.tenantId.trim(),
-      clientId: s.clientId.trim(),
-      credentialKind: 'secret',
+      clientId: interactive(s) ? '' : s.clientId.trim(),
+      credentialKind: s.method?.credentialKind ?? 'secret',
       subscriptions: subscriptions.length ? subscriptions : undefined,
       ...(group ? { managementGroup: group } : {}),
       cloud: s.cloud!,
     },
-    secret: s.secret,
+    secret: interactive(s) ? '' : s.secret,
   };
+}
+
+function interactive(s: State): boolean {
+  return s.method?.credentialKind === 'azure-cli' || s.method?.credentialKind === 'microsoft-account';
 }
 
 function nameStep(taken: Set<string>, customClouds: NamedCloud[]): Step<State> {
@@ -104,7 +122,7 @@ function cloudStep(customClouds: NamedCloud[]): Step<State> {
         label: c.name,
         description: c.armEndpoint,
         detail: c.caFile ? `Trusts the CA certificates in ${c.caFile}` : undefined,
-        cloud: { name: 'Custom', authorityHost: c.authorityHost, armEndpoint: c.armEndpoint, caFile: c.caFile },
+        cloud: { name: 'Custom', authorityHost: c.authorityHost, armEndpoint: c.armEndpoint, caFile: c.caFile, ...(c.authProvider ? { authProvider: c.authProvider } : {}) },
       })),
       { label: CUSTOM_LABEL, description: 'Enter an authority host and an ARM endpoint' },
     ];
@@ -176,22 +194,58 @@ const tenantStep: Step<State> = async (input, s) => {
       return GUID.test(t) || DOMAIN.test(t) ? undefined : `'${t}' is neither a GUID nor a domain such as contoso.onmicrosoft.com.`;
     },
   });
-  return clientIdStep;
+  return methodStep;
+};
+
+const methodStep: Step<State> = async (input, s) => {
+  s.method = await input.showQuickPick({
+    title: TITLE, step: 5, totalSteps: TOTAL, items: METHODS, active: METHODS.find((m) => m.credentialKind === s.method?.credentialKind),
+    placeholder: 'How Rampart signs in to Azure',
+  });
+  return interactive(s) ? subscriptionsStep : clientIdStep;
 };
 
 const clientIdStep: Step<State> = async (input, s) => {
   s.clientId = await input.showInputBox({
-    title: TITLE, step: 5, totalSteps: TOTAL, value: s.clientId,
+    title: TITLE, step: 6, totalSteps: TOTAL, value: s.clientId,
     prompt: 'Application (client) ID of the service principal',
     placeholder: GUID_PLACEHOLDER,
     validate: (v) => (GUID.test(v.trim()) ? undefined : 'Enter the application (client) ID: a GUID from the app registration.'),
   });
-  return secretStep;
+  return s.method?.credentialKind === 'certificate' ? certificateStep : secretStep;
 };
+
+const certificateStep: Step<State> = async (input, s) => {
+  const file = await input.showInputBox({
+    title: TITLE, step: 7, totalSteps: TOTAL, value: '',
+    prompt: 'PEM file with the certificate and its PKCS#8 private key (read once, kept in the OS keychain)',
+    placeholder: 'Certificate file path',
+    validate: (v) => {
+      const pem = readPem(expandHome(v.trim()));
+      return typeof pem === 'string' ? undefined : pem.error;
+    },
+  });
+  s.secret = readPem(expandHome(file.trim())) as string;
+  return subscriptionsStep;
+};
+
+function readPem(file: string): string | { error: string } {
+  if (!file) return { error: 'Enter the path of the PEM file.' };
+  let pem: string;
+  try {
+    pem = fs.readFileSync(file, 'utf8');
+  } catch {
+    return { error: `${file} cannot be read.` };
+  }
+  if (!/-----BEGIN CERTIFICATE-----/.test(pem) || !/-----BEGIN (?:RSA |EC )?PRIVATE KEY-----/.test(pem)) {
+    return { error: `${file} must hold both the certificate and its private key in PEM form.` };
+  }
+  return pem;
+}
 
 const secretStep: Step<State> = async (input, s) => {
   s.secret = await input.showInputBox({
-    title: TITLE, step: 6, totalSteps: TOTAL, value: s.secret, password: true,
+    title: TITLE, step: 7, totalSteps: TOTAL, value: s.secret, password: true,
     prompt: 'Client secret of the service principal (kept in the OS keychain, never in settings)',
     placeholder: 'Client secret',
     validate: (v) => (v.trim() ? undefined : 'Enter the client secret value (not its ID).'),
@@ -201,9 +255,9 @@ const secretStep: Step<State> = async (input, s) => {
 
 const subscriptionsStep: Step<State> = async (input, s) => {
   s.subscriptions = await input.showInputBox({
-    title: TITLE, step: 7, totalSteps: TOTAL, value: s.subscriptions,
-    prompt: 'Subscription IDs to read, separated by commas or spaces, or mg:<management group id>; leave empty for every subscription the service principal can see',
-    placeholder: 'All subscriptions the service principal can see',
+    title: TITLE, step: 8, totalSteps: TOTAL, value: s.subscriptions,
+    prompt: `Subscription IDs to read, separated by commas or spaces, or mg:<management group id>; leave empty for every subscription ${interactive(s) ? 'you' : 'the service principal'} can see`,
+    placeholder: `All subscriptions ${interactive(s) ? 'you' : 'the service principal'} can see`,
     validate: (v) => {
       if (MG.test(v.trim())) return undefined;
       const bad = splitIds(v).find((id) => !GUID.test(id));

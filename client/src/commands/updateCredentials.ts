@@ -6,6 +6,8 @@ import { ActionableError, UserCancelledError } from '../errors';
 import type { SyncRunner } from '../sync';
 import type { ConnectionsNode } from '../views/connections';
 import type { Command } from './manager';
+import { showInfo } from '../notify';
+import { signInAccount } from '../signIn';
 import { findConnection, listConnections, pickConnection } from './pick';
 
 /** The argument forms: a Connections view item, `{ connectionId }` (error actions), or `{ connectionId, secret }` (automation). */
@@ -26,9 +28,22 @@ export class UpdateCredentialsCommand implements Command {
 
   async execute(arg?: Arg): Promise<RunSummary[]> {
     const connection = await this.connectionOf(arg);
+    if (connection.credentialKind === 'azure-cli') {
+      // Nothing to store: the Azure CLI holds the sign-in.
+      showInfo(`'${connection.name}' signs in with the Azure CLI: run 'az login --tenant ${connection.tenantId}' in a terminal, then 'Rampart: Sync Now'.`);
+      return [];
+    }
+    if (connection.credentialKind === 'microsoft-account') {
+      await signInAccount(connection.cloud, connection.tenantId, this.ctx.log);
+      return this.resync(connection);
+    }
     const value = arg && 'secret' in arg && typeof arg.secret === 'string' ? arg.secret : await this.ask(connection);
     await this.credentials.store(connection.id, connection.credentialKind, value);
     this.ctx.log.info(`Stored a new ${connection.credentialKind} for '${connection.name}'`);
+    return this.resync(connection);
+  }
+
+  private async resync(connection: ConnectionSummary): Promise<RunSummary[]> {
     // Audited as re-auth by the daemon; the connection leaves needs-credentials once the sync below succeeds.
     await this.ctx.request(CredentialsUpdated.type, { connectionId: connection.id });
     const runs = await this.sync.run({ connectionId: connection.id }, `Rampart: syncing '${connection.name}' with the new credentials`);

@@ -109,9 +109,9 @@ function connectionItem(c: ConnectionSummary): vscode.TreeItem {
   item.tooltip = lines(
     c.description ? `${c.name}: ${c.description}` : c.name,
     `Tenant: ${c.tenantId}`,
-    `Client ID: ${c.clientId}`,
+    c.clientId && `Client ID: ${c.clientId}`,
     `Cloud: ${cloud}`,
-    `Credential: ${c.credentialKind === 'secret' ? 'client secret' : 'certificate'}`,
+    `Credential: ${CREDENTIAL_LABELS[c.credentialKind] ?? c.credentialKind}`,
     `Subscriptions: ${plural(c.subscriptions.length, 'subscription')}${c.managementGroup ? ` (management group ${c.managementGroup})` : ''}`,
     `Status: ${statusLabel(c.status)}`,
     `Last sync: ${localTime(c.lastSyncAt) ?? 'never'}`,
@@ -155,3 +155,7 @@ function runItem(c: ConnectionSummary, run: RunSummary): vscode.TreeItem {
   );
   return item;
 }
+
+const CREDENTIAL_LABELS: Record<string, string> = {
+  secret: 'client secret', certificate: 'certificate', 'azure-cli': 'Azure CLI (az login)', 'microsoft-account': 'Microsoft account (VS Code)',
+};
