@@ -28,6 +28,10 @@ const builds = [
 if (!production) {
   // The mocha suite that runs inside the real editor's extension host (never packaged).
   builds.push({ ...common, entryPoints: { index: 'test/e2e/suite/index.ts' }, outdir: 'dist-test/e2e', external: ['vscode', 'mocha'] });
+  // The test-only authentication provider the real-editor tests load next to Rampart (an extension folder of its own).
+  builds.push({ ...common, entryPoints: { extension: 'test/e2e/auth-provider/extension.ts' }, outdir: 'dist-test/auth-provider', external: ['vscode'] });
+  (await import('node:fs')).mkdirSync('dist-test/auth-provider', { recursive: true });
+  (await import('node:fs')).copyFileSync('test/e2e/auth-provider/package.json', 'dist-test/auth-provider/package.json');
 }
 
 const existing = [];

@@ -122,13 +122,16 @@ say "emulator at $EMU_URL (tenant $EMU_TENANT)"
 start_code_server() {
   local phase=$1 d=$RUN/$1
   mkdir -p "$d/user/User" "$d/exts" "$d/xdg"
+  # The test-only authentication provider for "Microsoft account" connections (test/e2e/auth-provider), installed as
+  # a user extension: the workbench URL's payload takes one extensionDevelopmentPath, Rampart's.
+  cp -r "$REPO/dist-test/auth-provider" "$d/exts/rampart-tests.rampart-e2e-auth-provider-0.0.1"
   node -e '
     const [file, url, ca] = process.argv.slice(1);
     require("fs").writeFileSync(file, JSON.stringify({
       "workbench.startupEditor": "none", "security.workspace.trust.enabled": false, "telemetry.telemetryLevel": "off",
       "update.mode": "none", "extensions.autoCheckUpdates": false, "extensions.autoUpdate": false,
       "workbench.secondarySideBar.defaultVisibility": "hidden", "workbench.tips.enabled": false,
-      "rampart.clouds": [{ name: "Emulator", authorityHost: url, armEndpoint: url, caFile: ca }],
+      "rampart.clouds": [{ name: "Emulator", authorityHost: url, armEndpoint: url, caFile: ca, authProvider: "rampart-e2e-entra" }],
     }, null, 2));' "$d/user/User/settings.json" "$EMU_URL" "$EMU_CA"
   CS_PORT=$(free_port)
   (

@@ -14,6 +14,7 @@ import { config, errorText, launch, log, waitFor, workbenchUrl, writeResult } fr
 
 const NAME = 'Contoso Emulator';
 const DESCRIPTION = 'Emulated tenant, typed by the UI test';
+const ACCOUNT_NAME = 'Contoso Account';
 const CLOUD = process.env.RAMPART_E2E_CLOUD_NAME ?? 'Emulator';
 const SAMPLE_CLIENT_ID = '3f1e0d52-7c3a-4a55-9d5e-2b8f6a1c9e01';
 
@@ -116,6 +117,25 @@ async function openNotificationsCenter(page: Page): Promise<void> {
   await page.locator('.notifications-center.visible').waitFor({ timeout: 10_000 });
 }
 
+/** Waits for the notification that says how connecting `name` went: success, or an error worth quoting at once. */
+async function connectedNotice(page: Page, name: string): Promise<void> {
+  await openNotificationsCenter(page);
+  const seen = new Set<string>();
+  const outcome = await waitFor(async () => {
+    const text = await notificationsText(page);
+    if (text && !seen.has(text)) { seen.add(text); if (config.verbose) log('ui: notifications:', text); }
+    const items = text.split(' | ');
+    const ok = items.find((t) => t.includes(`Connected '${name}'`));
+    if (ok) return { ok: true, text: ok };
+    const bad = items.find((t) => t.includes(name) && /fail|error|could not|cannot/i.test(t));
+    if (bad) return { ok: false, text: bad };
+    return undefined;
+  }, { timeout: 60_000, interval: 200, message: `a notification saying "Connected '${name}'"` }).catch((e) => {
+    throw new Error(`${errorText(e)}; notifications seen: ${[...seen].join(' || ') || 'none'}`);
+  });
+  if (!outcome.ok) throw new Error(`the connect flow reported a problem: ${outcome.text}`);
+}
+
 // ---- the test ----
 
 interface Check { title: string; run: (page: Page) => Promise<void> }
@@ -147,13 +167,14 @@ const checks: Check[] = [
     },
   },
   {
-    title: 'the connect flow takes name, description, cloud, tenant, client id, secret and subscriptions',
+    title: 'the connect flow takes name, description, cloud, tenant, sign-in method, client id, secret and subscriptions',
     run: async (page) => {
       const app = sampleApp();
       await answerStep(page, 'Name', NAME);
       await answerStep(page, 'Description', DESCRIPTION);
       await answerStep(page, 'Cloud', CLOUD, { pick: true });
       await answerStep(page, 'Tenant ID', app.tenant);
+      await answerStep(page, 'Sign-in method', 'Client secret', { pick: true });
       await answerStep(page, 'Client ID', app.clientId);
       const password = quickInput(page).widget.locator('.quick-input-box input[type="password"]');
       await password.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => { throw new Error('the Client secret step is not a password box'); });
@@ -163,24 +184,7 @@ const checks: Check[] = [
   },
   {
     title: `a "Connected '${NAME}'" message appears`,
-    run: async (page) => {
-      await openNotificationsCenter(page);
-      // Settle on the first notification that says how the connect went: success, or an error worth quoting at once.
-      const seen = new Set<string>();
-      const outcome = await waitFor(async () => {
-        const text = await notificationsText(page);
-        if (text && !seen.has(text)) { seen.add(text); if (config.verbose) log('ui: notifications:', text); }
-        const items = text.split(' | ');
-        const ok = items.find((t) => t.includes(`Connected '${NAME}'`));
-        if (ok) return { ok: true, text: ok };
-        const bad = items.find((t) => t.includes(NAME) && /fail|error|could not|cannot/i.test(t));
-        if (bad) return { ok: false, text: bad };
-        return undefined;
-      }, { timeout: 60_000, interval: 200, message: `a notification saying "Connected '${NAME}'"` }).catch((e) => {
-        throw new Error(`${errorText(e)}; notifications seen: ${[...seen].join(' || ') || 'none'}`);
-      });
-      if (!outcome.ok) throw new Error(`the connect flow reported a problem: ${outcome.text}`);
-    },
+    run: (page) => connectedNotice(page, NAME),
   },
   {
     title: 'the Connections tree shows the connection',
@@ -220,6 +224,37 @@ const checks: Check[] = [
       await page.screenshot({ path: file });
       if (!fs.statSync(file).size) throw new Error(`${file} is empty`);
       log('ui: screenshot', file);
+    },
+  },
+  {
+    // The provider is test/e2e/auth-provider (VS Code's own needs login.microsoftonline.com); the consent dialog,
+    // sessions and silent token requests are VS Code's, the sign-in and sync Rampart's, the token the emulator's.
+    title: '"Microsoft account" from the palette: VS Code asks to allow the sign-in, then Rampart connects and syncs',
+    run: async (page) => {
+      const app = sampleApp();
+      const qi = quickInput(page);
+      await runCommand(page, 'Rampart: Connect to Azure');
+      await waitFor(async () => (await qi.visible()) && (await qi.value()) === '' && /Connect to Azure/.test(await qi.signature()),
+        { timeout: 15_000, message: 'the first step of the connect flow (Name)' });
+      await answerStep(page, 'Name', ACCOUNT_NAME);
+      await answerStep(page, 'Description', '');
+      await answerStep(page, 'Cloud', CLOUD, { pick: true });
+      await answerStep(page, 'Tenant ID', app.tenant);
+      await answerStep(page, 'Sign-in method', 'Microsoft account', { pick: true });
+      await answerStep(page, 'Subscriptions', '', { last: true });
+      const allow = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^\s*Allow\s*$/ });
+      await allow.first().waitFor({ timeout: 20_000 }).catch(async () => {
+        throw new Error(`no "Allow" sign-in dialog; notifications: ${await notificationsText(page)}`);
+      });
+      await allow.first().click();
+      await connectedNotice(page, ACCOUNT_NAME);
+    },
+  },
+  {
+    title: 'the Connections tree shows the Microsoft account connection',
+    run: async (page) => {
+      const connections = await expandPane(page, 'Connections');
+      await connections.locator('.monaco-list-row', { hasText: ACCOUNT_NAME }).first().waitFor({ timeout: 20_000 });
     },
   },
 ];
