@@ -132,7 +132,7 @@ export function azureCliError(c: ConnectionRecord, error: unknown): SyncError {
   const text = redact(error instanceof Error ? error.message : String(error));
   const login = `az login --tenant ${c.tenantId}`;
   const who = `Connection '${c.name}' signs in with the Azure CLI`;
-  if (/could not be found|not found|is not recognized|ENOENT/i.test(text)) {
+  if (/Azure CLI could not be found|\baz: (?:\d+: )?(?:az: )?not found|'az' is not recognized|spawn az ENOENT/i.test(text)) {
     return new SyncError('not-signed-in', `${who}, but 'az' was not found on the PATH of Rampart. Install the Azure CLI (https://aka.ms/azure-cli), run '${login}', then sync again.`);
   }
   const aadsts = /AADSTS(\d+)/.exec(text)?.[1];
