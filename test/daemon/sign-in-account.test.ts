@@ -70,6 +70,15 @@ describe('daemon: Microsoft account sign-in (tokens from the client)', function 
     }
   });
 
+  it('verification signs in through the client and reads the signed-in principal\'s own role assignments', async () => {
+    d.client.onRequest(P.GetAccessToken.type, async (p) => emulatorToken(p.scopes));
+    const c = await connect('Verify me');
+    const v = await d.client.sendRequest(P.VerifyConnection.type, { connectionId: c.id });
+    assert.equal(v.status, 'verified', v.statusDetail);
+    assert.ok(v.setup?.principalObjectId, 'the principal comes from the token');
+    assert.equal(v.setup?.readableSubscriptions, 2);
+  });
+
   it('a custom cloud without a provider asks microsoft-sovereign-cloud', async () => {
     d.client.onRequest(P.GetAccessToken.type, async (p) => { asked.push(p); return emulatorToken(p.scopes); });
     const c = await connect('Sovereign');

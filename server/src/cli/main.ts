@@ -129,7 +129,8 @@ async function revoke(service: RampartService, v: CliValues): Promise<number> {
   if (!v.connection) throw new UsageError('revoke needs --connection N.');
   const c = await service.revoke(v.connection);
   console.log(`Revoked '${c.name}' (${c.id}) on ${c.deletedAt}: it will not sync again. Its runs and evidence are kept until ${c.pruneAfter?.slice(0, 10)}.`);
-  console.log(c.credentialKind === 'secret' ? 'Remove its client secret from wherever the environment gets it, and delete the secret in Entra ID.' : `Delete ${'the certificate file'} if nothing else uses it.`);
+  if (c.credentialKind === 'secret') console.log('Remove its client secret from wherever the environment gets it, and delete the secret in Entra ID.');
+  else if (c.credentialKind === 'certificate') console.log('Delete the certificate file if nothing else uses it.');
   return 0;
 }
 

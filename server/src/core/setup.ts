@@ -88,7 +88,7 @@ export async function verifySetup(deps: SetupDeps, conn: ConnectionRecord): Prom
   }
   report.readableSubscriptions = readable.length;
   if (readable.length === 0) {
-    report.commands = grantCommands(conn);
+    report.commands = grantCommands(conn, report.principalObjectId);
     const where = conn.managementGroup ? `management group '${conn.managementGroup}'` : conn.subscriptions.length ? 'the configured subscriptions' : 'any subscription';
     return {
       status: 'awaiting-permissions',
@@ -129,7 +129,7 @@ export async function verifySetup(deps: SetupDeps, conn: ConnectionRecord): Prom
     const writing = [...new Set(excess.filter((r) => r.writes).map((r) => r.roleName))];
     report.commands = [
       `az role definition create --role-definition @rampart-connector-role.json   # from 'Rampart: Generate Least-Privilege Role for Connector'`,
-      ...excess.map((r) => `az role assignment delete --assignee ${conn.clientId} --role "${r.roleName}" --scope ${r.scope}`),
+      ...excess.map((r) => `az role assignment delete --assignee ${assignee(conn, report.principalObjectId)} --role "${r.roleName}" --scope ${r.scope}`),
     ];
     report.warning = `The connector holds more than it needs: ${names.join(', ')}` +
       (writing.length ? ` (${writing.join(', ')} can change resources or access)` : '') +
@@ -140,11 +140,16 @@ export async function verifySetup(deps: SetupDeps, conn: ConnectionRecord): Prom
 }
 
 /** The role assignments to create for a connector that reads nothing yet. */
-export function grantCommands(conn: Pick<ConnectionRecord, 'clientId' | 'subscriptions' | 'managementGroup'>): string[] {
+export function grantCommands(conn: Pick<ConnectionRecord, 'clientId' | 'subscriptions' | 'managementGroup'>, principalObjectId?: string): string[] {
   const scopes = conn.managementGroup ? [managementGroupScope(conn.managementGroup)]
     : conn.subscriptions.length ? conn.subscriptions.map((s) => `/subscriptions/${s}`) : ['/subscriptions/<subscription-id>'];
   return scopes.flatMap((scope) => ['Reader', 'Security Reader'].map((role) =>
-    `az role assignment create --assignee ${conn.clientId} --role "${role}" --scope ${scope}`));
+    `az role assignment create --assignee ${assignee(conn, principalObjectId)} --role "${role}" --scope ${scope}`));
+}
+
+/** The app's client id; for a sign-in connection (no app) the signed-in principal's object id from its token. */
+function assignee(conn: Pick<ConnectionRecord, 'clientId'>, principalObjectId: string | undefined): string {
+  return conn.clientId || principalObjectId || '<object-id>';
 }
 
 function isForbidden(e: unknown): boolean {
