@@ -99,6 +99,30 @@ describe('daemon: Microsoft account sign-in (tokens from the client)', function 
     assert.equal(after.statusDetail, run.error);
   });
 
+  it('a scheduled sync with no window able to answer (a missed schedule run at daemon start): needs-credentials', async () => {
+    let now = Date.now();
+    const clock = { now: () => new Date(now) };
+    const schedule = { sync: { schedule: 'every-6-hours' } };
+    await d.stop();
+    d = await startDaemon({ storeDir: d.storeDir, clock, random: () => 0, initializationOptions: schedule });
+    d.client.onRequest(P.GetAccessToken.type, async (p) => emulatorToken(p.scopes));
+    const c = await connect('Scheduled');
+    assert.equal((await sync(c.id)).status, 'succeeded');
+
+    // The window closes; the daemon is started again with a client that cannot answer, after the next slot.
+    await d.stop();
+    now += 7 * 3_600_000;
+    d = await startDaemon({ storeDir: d.storeDir, clock, random: () => 0, initializationOptions: schedule });
+    const storeFile = async () => JSON.parse(await fs.readFile(path.join(d.storeDir, 'rampart.json'), 'utf8')) as { runs: P.RunSummary[] };
+    for (let i = 0; i < 200 && (await storeFile()).runs.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    const runs = (await storeFile()).runs;
+    assert.equal(runs.length, 2, 'the missed schedule ran at start');
+    assert.equal(runs[1].errorCode, 'not-signed-in');
+    const after = await connection(c.id);
+    assert.equal(after.status, 'needs-credentials');
+    assert.match(after.statusDetail!, /no VS Code window could give a token .*Rampart: Update Credentials/);
+  });
+
   it('VS Code has no session: needs-credentials naming the provider', async () => {
     d.client.onRequest(P.GetAccessToken.type, () => null);
     const c = await connect('Signed out');
