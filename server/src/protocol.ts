@@ -353,6 +353,8 @@ export interface ExportParams {
 }
 export interface ExportResultView {
   file: string; format: ExportFormatName; rows: number; bytes: number; sha256: string;
+  /** CSV only: the posture grades file written beside `file` (evidence.grades.csv). */
+  gradesFile?: string;
   scope: { framework: string; connections: { id: string; name: string; tenantId: string; revoked: boolean }[]; controls?: string[]; assessment?: { id: string; name: string }; from?: string; to?: string };
 }
 export interface ExportProgress { exportId?: string; done: number; total: number }
