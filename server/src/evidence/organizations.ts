@@ -57,9 +57,22 @@ function currentRows(data: StoreData, connections: ConnectionRecord[]): Evidence
   return currentEvidence(data.evidence, last);
 }
 
-/** Grade and coverage over a set of connections, with staleness and grace judged at `o.now`. */
-export function postureOf(data: StoreData, connections: ConnectionRecord[], o: RollupOptions) {
-  const rows = currentRows(data, connections);
+/** Current rows by connection, read in one pass, for roll-ups that ask for many sets of connections. */
+export function rowsByConnection(data: StoreData): Map<string, EvidenceRecord[]> {
+  const out = new Map<string, EvidenceRecord[]>();
+  for (const r of currentRows(data, data.connections)) {
+    const list = out.get(r.connectionId);
+    if (list) list.push(r); else out.set(r.connectionId, [r]);
+  }
+  return out;
+}
+
+/**
+ * Grade and coverage over a set of connections, with staleness and grace judged at `o.now`. `byConnection`
+ * (rowsByConnection) saves re-reading every row when one caller asks for many sets.
+ */
+export function postureOf(data: StoreData, connections: ConnectionRecord[], o: RollupOptions, byConnection?: Map<string, EvidenceRecord[]>) {
+  const rows = byConnection ? connections.flatMap((c) => byConnection.get(c.id) ?? []) : currentRows(data, connections);
   const inGrace = graceMatcher(assetsInGrace(data.assets ?? [], o.now, o.gracePeriodDays ?? 60));
   const stale = staleConnections(connections, o.now, o.staleAfterMs ?? DEFAULT_STALE_AFTER_MS);
   const coverage = computeCoverage(rows, { framework: o.framework, stale, inGrace });
@@ -78,10 +91,11 @@ export function connectionGrade(data: StoreData, connectionId: string, now: Date
 export function organizationTree(data: StoreData, o: RollupOptions): OrganizationNode[] {
   const all = organizationsOf(data);
   const known = new Set(all.map((x) => x.id));
+  const byConnection = rowsByConnection(data);
   const build = (org: OrganizationRecord): OrganizationNode => {
     const own = data.connections.filter((c) => !c.deletedAt && c.organizationId === org.id);
     const ownIds = new Set(own.map((c) => c.id));
-    const { grade, coverage, coveragePercent } = postureOf(data, connectionsUnder(data, org.id), o);
+    const { grade, coverage, coveragePercent } = postureOf(data, connectionsUnder(data, org.id), o, byConnection);
     const history = data.runs
       .filter((r) => ownIds.has(r.connectionId) && r.status === 'succeeded' && r.grade)
       .slice(-20)

@@ -8,7 +8,7 @@
 import { FRAMEWORKS } from '../evidence/catalog';
 import { DEFAULT_STALE_AFTER_MS } from '../evidence/coverage';
 import type { Grade } from '../evidence/grade';
-import { connectionsUnder, organizationsOf, postureOf } from '../evidence/organizations';
+import { connectionsUnder, organizationsOf, postureOf, rowsByConnection } from '../evidence/organizations';
 import type { OrganizationRecord, StoreData } from '../store/schema';
 import { escapeHtml } from './charts';
 import { csvLine } from './csv';
@@ -64,7 +64,8 @@ export function computeExportGrades(data: StoreData, scope: ExportScope, o: Grad
   const inScope = new Set(scope.connections.map((c) => c.id));
   const rollup = { now: o.now, framework: scope.framework, gracePeriodDays: o.gracePeriodDays ?? 60, staleAfterMs: o.staleAfterMs ?? DEFAULT_STALE_AFTER_MS };
   const scoped = data.connections.filter((c) => inScope.has(c.id));
-  const overall = postureOf(data, scoped, rollup).grade;
+  const byConnection = rowsByConnection(data);
+  const overall = postureOf(data, scoped, rollup, byConnection).grade;
   const all = organizationsOf(data);
   const byId = new Map(all.map((x) => [x.id, x]));
   const pathOf = (org: OrganizationRecord): string[] => {
@@ -76,7 +77,7 @@ export function computeExportGrades(data: StoreData, scope: ExportScope, o: Grad
   for (const org of all) {
     const conns = connectionsUnder(data, org.id).filter((c) => inScope.has(c.id));
     if (!conns.length) continue;
-    const p = postureOf(data, conns, rollup);
+    const p = postureOf(data, conns, rollup, byConnection);
     organizations.push({
       id: org.id, name: org.name, ...(org.parentId ? { parentId: org.parentId } : {}), path: pathOf(org),
       ...(org.primaryDomain ? { primaryDomain: org.primaryDomain } : {}), visibility: org.visibility,
