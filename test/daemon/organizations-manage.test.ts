@@ -89,4 +89,27 @@ describe('managing organizations over the daemon protocol', function () {
     assert.deepEqual(added.map((r) => [r.action, r.user, r.details.action]), attempts.map(() => ['permission-denied', 'bob', 'organizations']));
     assert.equal((await d.client.sendRequest(P.Organizations.type, {}))[0].name, 'Group', 'a viewer still reads the tree');
   });
+
+  it('the CLI manages organizations through the same core: refusals are clear, every change is audited, verify passes', async function () {
+    this.timeout(120_000); // nine CLI processes, each starting node
+    const cli = (...args: string[]) => runCli([...args, '--store', storeDir]);
+    assert.equal((await cli('org', 'create', '--name', 'Group', '--domain', 'group.example')).code, 0);
+    assert.equal((await cli('org', 'create', '--name', 'Sub', '--parent', 'Group')).code, 0);
+    const refused = await cli('org', 'delete', '--organization', 'Group');
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /Organization 'Group' still has 1 subsidiary \(Sub\): move or delete its subsidiaries first\./);
+    const bad = await cli('org', 'update', '--organization', 'Sub', '--domain', 'nope');
+    assert.match(bad.stderr, /'nope' is not a domain such as contoso\.com\./);
+    const moved = await cli('org', 'update', '--organization', 'Sub', '--parent', 'none', '--name', 'Subsidiary', '--visibility', 'shared');
+    assert.equal(moved.code, 0, moved.stderr);
+    assert.match(moved.stdout, /Updated organization 'Subsidiary'/);
+    assert.equal((await cli('org', 'delete', '--organization', 'Group')).code, 0);
+    const list = JSON.parse((await cli('org', 'list', '--json')).stdout) as P.OrganizationNode[];
+    assert.deepEqual(list.map((n) => [n.name, n.parentId, n.visibility]), [['Subsidiary', undefined, 'shared']]);
+    const stored = await readStore();
+    assert.deepEqual(stored.audit.map((r) => r.action).filter((a) => a.startsWith('organization-')),
+      ['organization-create', 'organization-create', 'organization-update', 'organization-delete']);
+    const verified = await cli('verify');
+    assert.equal(verified.code, 0, verified.stderr);
+  });
 });
