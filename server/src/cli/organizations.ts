@@ -70,7 +70,7 @@ export async function orgCommand(service: RampartService, rest: string[], v: Cli
 export function gradeCommand(service: RampartService, v: CliValues): number {
   const { name, grade } = organizationsOf(service).grade(v.organization, v.framework);
   if (v.json) { console.log(JSON.stringify({ name, ...grade }, null, 2)); return 0; }
-  console.log(`${name}: grade ${grade.letter} (${grade.score}/100, weighted by ${frameworkTitle(grade.framework)}), ${grade.findings} finding(s)${grade.inGrace ? `, ${grade.inGrace} in grace period` : ''}`);
+  console.log(`${name}: grade ${grade.letter} (${grade.score}/100), ${grade.findings} finding(s)${grade.inGrace ? `, ${grade.inGrace} in grace period` : ''}; weighted by ${frameworkTitle(grade.framework)} controls`);
   if (v.explain) console.log(explanation(grade));
   return 0;
 }
