@@ -2,18 +2,22 @@
  * Organizations in the real editor: the commands create a parent and a subsidiary and move the connection into it
  * (no prompts: arguments); the Organizations view shows the tree with grades, the connection leaf and a hover that
  * explains the grade; the Connections view's toggle groups connections by organization and back; deleting a parent
- * with a subsidiary is refused. The organizations are removed again so later suites see none.
+ * with a subsidiary is refused; `rampart.connect` with an organization publishes the new connection under a new
+ * parent it creates too. The organizations (and that connection) are removed again so later suites see none.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AttachConnectionResult, OrganizationView } from '../../../server/src/protocol';
-import { VIEWS, connectionId, flatten, note, readStore, state, viewItems } from './helpers';
+import { VIEWS, connect, connectionId, emulatorConnection, flatten, note, readStore, sampleApp, state, viewItems } from './helpers';
 
 export function registerOrganizationTests(): void {
   describe('organizations', () => {
     let group: OrganizationView | undefined;
     let azure: OrganizationView | undefined;
+    const published: { connectionId?: string; orgs: string[] } = { orgs: [] };
     after(async () => {
+      if (published.connectionId) await vscode.commands.executeCommand('rampart.revokeConnection', { connectionId: published.connectionId, confirm: false });
+      for (const name of published.orgs) await vscode.commands.executeCommand('rampart.deleteOrganization', { organization: name, confirm: false });
       // Leave the store as the earlier suites had it (no organizations), whatever failed above.
       await vscode.commands.executeCommand('rampart.connections.ungroup');
       await vscode.commands.executeCommand('rampart.moveConnectionToOrganization', { connectionId: connectionId(), organization: null });
@@ -63,6 +67,20 @@ export function registerOrganizationTests(): void {
       assert.equal(result, undefined, 'the command failed');
       const names = flatten(await viewItems(VIEWS.organizations, 3)).map((i) => i.label);
       assert.ok(names.includes('E2E Group') && names.includes('E2E Azure'));
+    });
+
+    it('Connect publishes the new connection as an organization, under a new parent it creates first', async () => {
+      published.orgs = ['E2E Published Azure', 'E2E New Parent'];
+      const r = await connect({ ...emulatorConnection('E2E Published'), subscriptions: [] }, sampleApp().secret, {
+        organization: { name: 'E2E Published Azure', primaryDomain: 'published.example', visibility: 'private' }, newParent: 'E2E New Parent',
+      });
+      published.connectionId = r.connection.id;
+      assert.equal(r.runs[0]?.status, 'succeeded', r.runs[0]?.error);
+      const tree = await viewItems(VIEWS.organizations, 4);
+      const parent = tree.find((i) => i.label === 'E2E New Parent');
+      const child = parent?.children?.find((c) => c.label === 'E2E Published Azure');
+      assert.ok(child?.children?.some((c) => c.label === 'E2E Published' && c.contextValue === 'organization.connection'), 'the connection under its new organization');
+      assert.match(child?.tooltip ?? '', /E2E Published Azure \(published\.example\) · private/);
     });
   });
 }
