@@ -10,6 +10,8 @@ import { RefreshCommand, RestartDaemonCommand, ShowLogCommand } from './commands
 import { ConnectionSyncCommand, SyncNowCommand } from './commands/sync';
 import { UpdateCredentialsCommand } from './commands/updateCredentials';
 import { RevokeConnectionCommand } from './commands/revoke';
+import { CreateOrganizationCommand, DeleteOrganizationCommand, EditOrganizationCommand, MoveConnectionCommand } from './commands/organizations';
+import { ConnectionGrouping, GroupByOrganizationCommand, UngroupConnectionsCommand } from './views/connectionGroups';
 import { Credentials } from './credentials';
 import { Ctx } from './ctx';
 import { DashboardPanel } from './dashboard/panel';
@@ -43,9 +45,10 @@ export function activate(context: vscode.ExtensionContext): RampartApi {
 
   // The user's role: the rampart.isAdmin context key hides admin-only commands; the Connections view shows it.
   const roles = new RoleWatcher(ctx);
-  ctx.pushExt(roles);
+  const grouping = new ConnectionGrouping(context.workspaceState);
+  ctx.pushExt(roles, grouping);
   const trees: Record<RampartViewId, RampartTree<unknown>> = {
-    'rampart.connections': new ConnectionsTree(ctx),
+    'rampart.connections': new ConnectionsTree(ctx, grouping),
     'rampart.evidence': new EvidenceTree(ctx),
     'rampart.coverage': new CoverageTree(ctx),
     'rampart.organizations': new OrganizationsTree(ctx),
@@ -63,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): RampartApi {
     refreshViews();
     await statusBar.refresh();
   };
-  ctx.pushExt(ctx.onStoreChanged(refreshViews), ctx.onDidChangeState(refreshViews));
+  ctx.pushExt(ctx.onStoreChanged(refreshViews), ctx.onDidChangeState(refreshViews), grouping.onDidChange(() => trees['rampart.connections'].refresh()));
 
   ctx.pushExt(vscode.workspace.registerFileSystemProvider(EVIDENCE_SCHEME, new EvidenceFileSystem(ctx), { isReadonly: true, isCaseSensitive: true }));
   const sync = new SyncRunner(ctx, statusBar);
@@ -86,6 +89,12 @@ export function activate(context: vscode.ExtensionContext): RampartApi {
     new GenerateConnectorRoleCommand(ctx),
     new ResumeSetupCommand(ctx, credentials, sync),
     new CreateCertificateCommand(ctx, credentials),
+    new CreateOrganizationCommand(ctx),
+    new EditOrganizationCommand(ctx),
+    new DeleteOrganizationCommand(ctx),
+    new MoveConnectionCommand(ctx),
+    new GroupByOrganizationCommand(grouping),
+    new UngroupConnectionsCommand(grouping),
   );
 
   if (context.extensionMode !== vscode.ExtensionMode.Production) checkManifest(context, commands.registeredIds(), log);

@@ -15,6 +15,7 @@ import { Organizations } from './core/organizations';
 import { describeSchedule } from './core/settings';
 import { registerExportHandlers } from './export-server';
 import { registerRolesHandlers } from './roles-server';
+import { registerOrganizationHandlers } from './organizations-server';
 import { LINT_CAPABILITIES, registerLintFeatures } from './lint-server/register';
 import type { ConnectionRecord } from './store/schema';
 import { Store } from './store/store';
@@ -106,6 +107,7 @@ export class Daemon {
     registerExportHandlers(c, { service: () => this.svc(), clock: this.options.clock, changed: (reason) => this.changed(reason) });
     registerLintFeatures(c, { log: this.log });
     registerRolesHandlers(c, { service: () => this.svc(), changed: (reason) => this.changed(reason) });
+    registerOrganizationHandlers(c, { service: () => this.svc(), clock: this.options.clock, changed: (reason) => this.changed(reason) });
     c.onRequest(P.Assessments.type, () => this.svc().assessments());
     c.onRequest(P.CreateAssessment.type, async (p) => {
       const view = await this.svc().createAssessment(p);
@@ -180,7 +182,7 @@ export class Daemon {
       const section = await this.connection.workspace.getConfiguration('rampart') as P.DaemonSettings | null;
       if (section && typeof section === 'object') {
         this.service.configure({
-          staleAfter: section.staleAfter, retentionDays: section.retentionDays, gracePeriodDays: section.gracePeriodDays, sync: section.sync,
+          staleAfter: section.staleAfter, retentionDays: section.retentionDays, gracePeriodDays: section.gracePeriodDays, sync: section.sync, framework: section.framework,
         });
         this.changed('settings');
       }

@@ -40,7 +40,10 @@ export function registerExportHandlers(connection: Connection, deps: ExportHandl
     let result;
     try {
       // No sync may change the store while the rows stream out: the export sees one consistent state.
-      result = await svc.store.exclusive((data) => exportEvidence(data, { format: params.format, scope: params.scope, out, onProgress, signal }));
+      result = await svc.store.exclusive((data) => exportEvidence(data, {
+        format: params.format, scope: params.scope, out, onProgress, signal,
+        grades: { gracePeriodDays: svc.settings.gracePeriodDays, staleAfterMs: svc.settings.staleAfterMs },
+      }));
     } catch (e) {
       if (signal.aborted) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The export was cancelled; no file was written.');
       if (e instanceof ExportScopeError || e instanceof UnknownFrameworkError) throw new ResponseError(ErrorCodes.InvalidParams, e.message);

@@ -70,7 +70,7 @@ export interface RunSummary {
   /** Machine-readable failure kind (see server/src/azure/errors.ts). */
   errorCode?: string;
   /** Succeeded runs: the connection's posture grade right after the run (evidence/grade.ts), so its history shows. */
-  grade?: { score: number; letter: string };
+  grade?: { score: number; letter: string; /** The framework that weighted it (absent: SOC 2). */ framework?: string };
 }
 
 export interface ConnectionSummary {
@@ -96,6 +96,8 @@ export interface ConnectionSummary {
   managementGroup?: string;
   /** The last setup verification (Resume Connection Setup), when one ran. */
   setup?: SetupReport;
+  /** The organization this connection publishes its assets as, when it has one. */
+  organizationId?: string;
 }
 
 /** What verification found: the principal's own role assignments, judged against what the connector needs. */
@@ -168,6 +170,8 @@ export interface CoverageParams { connectionId?: string; framework?: string }
  */
 export interface DaemonSettings {
   staleAfter?: string | number; retentionDays?: number; gracePeriodDays?: number;
+  /** `rampart.framework`: the framework grades are weighted by ('soc2', the default, or 'iso27001'). */
+  framework?: string;
   /** `rampart.sync.schedule`: "off", "daily" (default) or "every-N-hours" (N 1-24): the daemon's scheduled syncs. */
   sync?: { schedule?: string };
 }
@@ -368,6 +372,8 @@ export interface ExportParams {
 }
 export interface ExportResultView {
   file: string; format: ExportFormatName; rows: number; bytes: number; sha256: string;
+  /** CSV only: the posture grades file written beside `file` (evidence.grades.csv). */
+  gradesFile?: string;
   scope: { framework: string; connections: { id: string; name: string; tenantId: string; revoked: boolean }[]; controls?: string[]; assessment?: { id: string; name: string }; from?: string; to?: string };
 }
 export interface ExportProgress { exportId?: string; done: number; total: number }
@@ -431,6 +437,8 @@ export interface GradeDeductionView {
   evidenceId: string; finding: string; reason?: string; connectionId: string; type: string; severity: 'high' | 'medium' | 'low'; control: string; points: number;
 }
 export interface GradeView {
+  /** The framework whose control weights the grade used ('soc2' or 'iso27001'). */
+  framework: string;
   score: number; letter: string; deductions: GradeDeductionView[]; findings: number; inGrace: number; capped: number;
 }
 export interface OrganizationNode {
@@ -450,6 +458,56 @@ export namespace Organizations {
   /** Client → daemon: the organization tree, roots first, each node with its rolled-up grade and coverage. */
   export const method = 'rampart/organizations' as const;
   export const type = new RequestType<CoverageParams | undefined, OrganizationNode[], void>(method);
+}
+
+// ---- Managing organizations (server/src/core/organizations.ts, server/src/organizations-server.ts) ----
+/** An organization as stored. */
+export interface OrganizationView {
+  id: string; name: string; parentId?: string; primaryDomain?: string; description?: string; visibility: 'private' | 'shared'; createdAt: string;
+}
+export interface NewOrganizationParams {
+  name: string;
+  /** The parent organization, by id or name; absent: a root. */
+  parent?: string;
+  /** The primary domain, e.g. contoso.com. */
+  primaryDomain?: string;
+  description?: string;
+  /** Default private. */
+  visibility?: 'private' | 'shared';
+}
+/** Fields left out stay as they are; an empty or null domain or description removes it; a null parent makes a root. */
+export interface UpdateOrganizationParams {
+  /** The organization to change, by id or name. */
+  organization: string;
+  name?: string;
+  primaryDomain?: string | null;
+  description?: string | null;
+  visibility?: 'private' | 'shared';
+  parent?: string | null;
+}
+export interface OrganizationParams { organization: string }
+/** `organization` null detaches the connection from any organization. */
+export interface AttachConnectionParams { connectionId: string; organization: string | null }
+export interface AttachConnectionResult { connectionId: string; organizationId?: string }
+export namespace CreateOrganization {
+  /** Client → daemon (Create Organization, Connect; admins only; audited as 'organization-create'). */
+  export const method = 'rampart/createOrganization' as const;
+  export const type = new RequestType<NewOrganizationParams, OrganizationView, void>(method);
+}
+export namespace UpdateOrganization {
+  /** Client → daemon (Edit Organization; admins only; audited as 'organization-update' with each change). */
+  export const method = 'rampart/updateOrganization' as const;
+  export const type = new RequestType<UpdateOrganizationParams, OrganizationView, void>(method);
+}
+export namespace DeleteOrganization {
+  /** Client → daemon (Delete Organization; admins only; audited): refused while it has subsidiaries or live connections. */
+  export const method = 'rampart/deleteOrganization' as const;
+  export const type = new RequestType<OrganizationParams, OrganizationView, void>(method);
+}
+export namespace AttachConnection {
+  /** Client → daemon (Move Connection to Organization, Connect; admins only; audited as 'organization-attach'). */
+  export const method = 'rampart/attachConnection' as const;
+  export const type = new RequestType<AttachConnectionParams, AttachConnectionResult, void>(method);
 }
 
 // ---- Roles (server/src/core/roles.ts, server/src/roles-server.ts) ----

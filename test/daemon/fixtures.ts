@@ -1,4 +1,6 @@
 /** A small tenant for daemon and CLI tests: two readable subscriptions, one forbidden, paging forced by pageSize 4. */
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
 import * as P from '../../server/src/protocol';
 import type { TestDaemon } from './harness';
 import type { EmulatorHandle } from '../emulator/emulator';
@@ -43,4 +45,15 @@ export function scenario(): Scenario {
       { id: SUB_X, displayName: 'Forbidden', resourceGroups: groups('x', 1), roleAssignments: [] },
     ],
   };
+}
+
+/** Runs the built CLI (dist/cli.js) to completion; build with `node esbuild.mjs` first. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [path.resolve(__dirname, '../../dist/cli.js'), ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
+    let stdout = '', stderr = '';
+    p.stdout.on('data', (x) => (stdout += x));
+    p.stderr.on('data', (x) => (stderr += x));
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }

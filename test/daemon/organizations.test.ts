@@ -58,4 +58,19 @@ describe('daemon: organizations and grades over LSP', function () {
     assert.deepEqual(leaf.history.map((h) => h.score), [run.grade!.score], 'grade history from the runs');
     assert.equal(group.history.length, 0, 'history lists a node\'s own connections');
   });
+
+  it('rampart.framework weights the grade kept on each run and the tree\'s grades', async () => {
+    await d.stop();
+    d = await startDaemon({ storeDir: d.storeDir, initializationOptions: { framework: 'iso27001' } });
+    const { connection: c, run } = await connectAndSync(d, emu);
+    assert.equal(run.grade?.framework, 'iso27001', 'the run says which framework weighted its grade');
+    await d.client.sendRequest(P.CreateOrganization.type, { name: 'ISO Org' });
+    await d.client.sendRequest(P.AttachConnection.type, { connectionId: c.id, organization: 'ISO Org' });
+    const [iso] = await d.client.sendRequest(P.Organizations.type, {});
+    assert.equal(iso.grade.framework, 'iso27001');
+    assert.equal(iso.grade.score, run.grade!.score);
+    assert.ok(iso.grade.deductions.length > 0 && iso.grade.deductions.every((x) => x.control.startsWith('A.')), 'charged to ISO controls');
+    const [soc2] = await d.client.sendRequest(P.Organizations.type, { framework: 'soc2' });
+    assert.ok(soc2.grade.deductions.every((x) => x.control.startsWith('CC')), 'a request may name another framework');
+  });
 });

@@ -100,7 +100,7 @@ describe('roles through the CLI (dist/cli.js)', function () {
     assert.match(promote.stderr, /changing roles needs an admin/);
     const org = await rampart(['org', 'create', '--name', 'Viewer Org']);
     assert.equal(org.code, 1);
-    assert.match(org.stderr, /creating organizations or attaching connections to them needs an admin/);
+    assert.match(org.stderr, /creating, changing or deleting organizations, or moving connections between them needs an admin/);
     const seal = await rampart(['credentials', 'seal', '--connection', 'Prod']);
     assert.equal(seal.code, 1);
     assert.match(seal.stderr, /changing a connection's credentials needs an admin/);

@@ -1,4 +1,6 @@
-import { Connect, VerifyConnection, type ConnectionSummary, type NewConnection, type RunSummary } from '../../../server/src/protocol';
+import {
+  AttachConnection, Connect, Organizations, VerifyConnection, type ConnectionSummary, type NewConnection, type RunSummary,
+} from '../../../server/src/protocol';
 import { customClouds } from '../config';
 import type { Credentials } from '../credentials';
 import type { Ctx } from '../ctx';
@@ -8,6 +10,8 @@ import { showError, showInfo } from '../notify';
 import type { SyncRunner } from '../sync';
 import { connectWizard, type ConnectRequest } from './connectWizard';
 import type { Command } from './manager';
+import { createChosenOrganization } from './organizations';
+import { type OrgOption, orgOptions } from './organizationSteps';
 import { reportVerification } from './setup';
 import { signInAccount } from '../signIn';
 
@@ -39,6 +43,7 @@ export class ConnectCommand implements Command {
     // Ids and endpoints only: the secret is never part of a log line.
     this.ctx.log.info(`Created connection '${created.name}' (${created.id}): tenant ${c.tenantId}, ${c.clientId ? `client ${c.clientId}` : c.credentialKind}, cloud ${describeCloud(c)}`);
     if (request.secret) await this.credentials.store(created.id, created.credentialKind, request.secret);
+    if (request.organization) await this.publish(created, request);
 
     // The connection is a draft: verify it (sign in, the connector's own role assignments) before the first sync.
     // Without read access it waits for permissions (Resume Connection Setup); a failed sign-in is left to the sync
@@ -71,6 +76,23 @@ export class ConnectCommand implements Command {
     return { connection, runs };
   }
 
+  /**
+   * Publishes the new connection's assets as the organization the user described. A failure here leaves the
+   * connection in place (it is already created): the message says how to attach it later.
+   */
+  private async publish(created: ConnectionSummary, request: ConnectRequest): Promise<void> {
+    try {
+      const org = await createChosenOrganization(this.ctx, request.organization!);
+      await this.ctx.request(AttachConnection.type, { connectionId: created.id, organization: org.id });
+      this.ctx.log.info(`Connection '${created.name}' publishes its assets as organization '${org.name}' (${org.id})`);
+    } catch (error) {
+      this.ctx.log.warn(`Organization for '${created.name}': ${errorMessage(error)}`);
+      showError(`'${created.name}' was created, but its organization was not: ${errorMessage(error)}`, [
+        { title: 'Move Connection to Organization', command: 'rampart.moveConnectionToOrganization', args: [{ connectionId: created.id }] },
+      ]);
+    }
+  }
+
   private async prompt(): Promise<ConnectRequest> {
     const { clouds, invalid } = customClouds();
     if (invalid > 0) this.ctx.log.warn(`Ignored ${invalid} entries of rampart.clouds: each needs a name, an https authorityHost and an https armEndpoint`);
@@ -80,7 +102,13 @@ export class ConnectCommand implements Command {
     } catch (error) {
       this.ctx.log.debug(`Existing connection names unavailable: ${errorMessage(error)}`);
     }
-    return connectWizard(names, clouds);
+    let orgs: OrgOption[] = [];
+    try {
+      orgs = orgOptions(await this.ctx.request(Organizations.type, {}));
+    } catch (error) {
+      this.ctx.log.debug(`Existing organizations unavailable: ${errorMessage(error)}`);
+    }
+    return connectWizard(names, clouds, orgs);
   }
 }
 
@@ -91,7 +119,11 @@ function parseRequest(arg: unknown): ConnectRequest {
   if (!c || typeof c.name !== 'string' || typeof c.tenantId !== 'string' || !c.cloud || (!signIn && (typeof c.clientId !== 'string' || typeof a?.secret !== 'string'))) {
     throw new ActionableError("rampart.connect expects { connection: NewConnection, secret: string } (no secret for azure-cli and microsoft-account) or no argument.");
   }
-  return { connection: { ...c, clientId: c.clientId ?? '', credentialKind: c.credentialKind ?? 'secret' } as NewConnection, secret: signIn ? '' : a!.secret! };
+  return {
+    connection: { ...c, clientId: c.clientId ?? '', credentialKind: c.credentialKind ?? 'secret' } as NewConnection,
+    secret: signIn ? '' : a!.secret!,
+    ...(a!.organization ? { organization: a!.organization } : {}),
+  };
 }
 
 function describeCloud(c: NewConnection): string {

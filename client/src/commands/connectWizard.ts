@@ -4,12 +4,15 @@ import * as vscode from 'vscode';
 import type { CloudConfig, CredentialKind, NewConnection } from '../../../server/src/protocol';
 import { isHttpsUrl, type NamedCloud } from '../config';
 import { MultiStepInput, type Step, type Validation } from './multiStepInput';
+import { type OrgChoice, type OrgOption, type OrgState, emptyOrgState, orgChoice, organizationSteps } from './organizationSteps';
 
 /** What the connect flow collects. The secret travels separately from the connection: it goes to SecretStorage. */
 export interface ConnectRequest {
   connection: NewConnection;
   /** The client secret, or the certificate PEM; empty for the sign-in methods (Azure CLI, Microsoft account). */
   secret: string;
+  /** The organization the connection publishes its assets as (created after the connection), if any. */
+  organization?: OrgChoice;
 }
 
 interface MethodItem extends vscode.QuickPickItem {
@@ -28,7 +31,9 @@ interface CloudItem extends vscode.QuickPickItem {
   cloud?: CloudConfig;
 }
 
-interface State {
+interface State extends OrgState {
+  /** The organization steps that end the flow, built from the organizations the store has. */
+  orgSteps: Step<State>;
   name: string;
   description: string;
   cloudItem?: CloudItem;
@@ -44,7 +49,8 @@ interface State {
 }
 
 const TITLE = 'Connect to Azure';
-const TOTAL = 8;
+/** Eight connection steps, then the five organization steps. */
+const TOTAL = 13;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const GUID_PLACEHOLDER = '00000000-0000-0000-0000-000000000000';
@@ -53,14 +59,22 @@ const CUSTOM_LABEL = 'Custom cloud...';
 /**
  * The connect flow's prompts, in order. The real-editor test types into them in this order and presses Enter after
  * each (for the cloud it types the cloud's label), so prompts, order and labels are a contract: change them together
- * with test/e2e.
+ * with test/e2e. After the subscriptions come the organization steps (organizationSteps.ts): the parent the
+ * connection's assets are published under (or none), then name, domain, description and visibility.
  */
-export async function connectWizard(existingNames: string[], customClouds: NamedCloud[]): Promise<ConnectRequest> {
+export async function connectWizard(existingNames: string[], customClouds: NamedCloud[], orgs: OrgOption[] = []): Promise<ConnectRequest> {
   const taken = new Set(existingNames.map((n) => n.trim().toLowerCase()));
+  // "<tenant domain> Azure", or "<connection name> Azure" for a tenant given by id.
+  const orgDefaults = {
+    defaultName: (s: State) => `${DOMAIN.test(s.tenantId.trim()) ? s.tenantId.trim() : s.name.trim()} Azure`,
+    defaultDomain: (s: State) => (DOMAIN.test(s.tenantId.trim()) ? s.tenantId.trim() : undefined),
+  };
+  const orgSteps = organizationSteps<State>({ title: TITLE, firstStep: 9, totalSteps: TOTAL, orgs, allowNone: true, ...orgDefaults });
   const s = await MultiStepInput.run<State>(nameStep(taken, customClouds), {
     name: '', description: '', authorityHost: '', armEndpoint: '', caFile: '',
-    tenantId: '', clientId: '', secret: '', subscriptions: '',
+    tenantId: '', clientId: '', secret: '', subscriptions: '', orgSteps, ...emptyOrgState(),
   });
+  const organization = orgChoice(s, orgDefaults);
   // "mg:<id>" names a management group: its subscriptions are listed at each sync.
   const group = MG.exec(s.subscriptions.trim())?.[1];
   const subscriptions = group ? [] : splitIds(s.subscriptions);
@@ -76,6 +90,7 @@ export async function connectWizard(existingNames: string[], customClouds: Named
       cloud: s.cloud!,
     },
     secret: interactive(s) ? '' : s.secret,
+    ...(organization ? { organization } : {}),
   };
 }
 
@@ -264,6 +279,7 @@ const subscriptionsStep: Step<State> = async (input, s) => {
       return bad ? `'${bad}' is not a subscription ID (a GUID).` : undefined;
     },
   });
+  return s.orgSteps;
 };
 
 function httpsUrl(v: string): Validation {

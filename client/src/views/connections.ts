@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ListConnections, type ConnectionSummary, type RunSummary } from '../../../server/src/protocol';
 import type { Ctx } from '../ctx';
 import { ago, plural, runLabel, statusLabel } from '../format';
+import { type ConnectionGroupNode, type ConnectionGrouping, groupConnections, groupItem } from './connectionGroups';
 import { ErrorNode, FAIL_ICON, PASS_ICON, RampartTree, errorItem, errorNode, icon, lines, localTime } from './common';
 
 /** Connection items carry `connection.<status>` so menus can target every connection or one status. */
@@ -11,13 +12,15 @@ export type ConnectionsNode =
   | { kind: 'subscription'; connection: ConnectionSummary; subscription: ConnectionSummary['subscriptions'][number] }
   | { kind: 'runs'; connection: ConnectionSummary }
   | { kind: 'run'; connection: ConnectionSummary; run: RunSummary }
+  | ConnectionGroupNode
   | ErrorNode;
 
 /** The Connections view: each connection, its subscriptions and its recent runs, all from one ListConnections. */
 export class ConnectionsTree extends RampartTree<ConnectionsNode> {
   readonly viewId = 'rampart.connections';
 
-  constructor(private readonly ctx: Ctx) {
+  /** With `grouping` on, connections sit under their organizations (connectionGroups.ts). */
+  constructor(private readonly ctx: Ctx, private readonly grouping?: ConnectionGrouping) {
     super();
   }
 
@@ -31,6 +34,10 @@ export class ConnectionsTree extends RampartTree<ConnectionsNode> {
         ];
       case 'subscriptions':
         return node.connection.subscriptions.map((subscription) => ({ kind: 'subscription', connection: node.connection, subscription }));
+      case 'organization':
+        return [...node.children, ...node.connections.map((connection): ConnectionsNode => ({ kind: 'connection', connection }))];
+      case 'ungrouped':
+        return node.connections.map((connection) => ({ kind: 'connection', connection }));
       case 'runs':
         return [...node.connection.recentRuns]
           .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
@@ -74,6 +81,9 @@ export class ConnectionsTree extends RampartTree<ConnectionsNode> {
       }
       case 'run':
         return runItem(node.connection, node.run);
+      case 'organization':
+      case 'ungrouped':
+        return groupItem(node);
       case 'error':
         return errorItem(node);
     }
@@ -89,6 +99,13 @@ export class ConnectionsTree extends RampartTree<ConnectionsNode> {
     }
     // Drives the viewsWelcome of all three views.
     void vscode.commands.executeCommand('setContext', 'rampart.hasConnections', connections.length > 0);
+    if (this.grouping?.grouped && connections.length) {
+      try {
+        return await groupConnections(this.ctx, connections);
+      } catch (error) {
+        this.ctx.log.warn(`Connections view, grouping by organization: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
     return connections.map((connection) => ({ kind: 'connection', connection }));
   }
 }

@@ -34,9 +34,13 @@ Commands:
             Admins add, resume, delete, revoke and re-credential connections and approve assessments; viewers read
             and export. Whoever first opens a store is its first admin.
   org create --name N [--parent P] [--domain D] [--description T] [--visibility private|shared]
+  org update --organization N [--name N2] [--parent P|none] [--domain D] [--description T] [--visibility V]
+  org delete --organization N   (refused while it has subsidiaries or connections)
   org attach --connection C --organization N   (the connection publishes its assets as that organization)
-  org list [--json]   The organization tree, each node's grade and coverage rolled up from its descendants
-  grade     A posture grade (0-100, A-F) [--organization N] [--explain] [--json]   (--explain: the deductions)
+  org detach --connection C
+  org list [--json] [--framework F]   The organization tree, each node's grade and coverage rolled up from its descendants
+  grade     A posture grade (0-100, A-F) [--organization N] [--framework F] [--explain] [--json]   (--explain: the deductions)
+            Grades are weighted by the controls of --framework, else env RAMPART_FRAMEWORK, else soc2
   role-for-connector   The least-privilege custom role for the connector (az role definition create shape)
               [--connection N] [--out FILE]   (scopes: the connection's subscriptions, else a placeholder)
   credentials seal --connection N [--client-secret-env VAR | --certificate FILE]

@@ -16,7 +16,8 @@ import { type CliValues, UsageError } from './args';
 const PROGRESS_FROM_ROWS = 10_000;
 
 /** Runs `rampart export` on an open store; returns the exit code. */
-export async function exportCommand(store: Store, v: CliValues): Promise<number> {
+/** `grading`: the grace period and stale threshold the posture grades in the export are judged with. */
+export async function exportCommand(store: Store, v: CliValues, grading?: { gracePeriodDays?: number; staleAfterMs?: number }): Promise<number> {
   const format = v.format as ExportFormat | undefined;
   if (!format) throw new UsageError(`export needs --format ${EXPORT_FORMATS.join('|')}.`);
   if (!EXPORT_FORMATS.includes(format)) throw new UsageError(`Unknown --format '${format}': use ${EXPORT_FORMATS.join(', ')}.`);
@@ -35,6 +36,7 @@ export async function exportCommand(store: Store, v: CliValues): Promise<number>
       format, out,
       scope: { connection: v.connection, control: v.control, assessment: v.assessment, from: v.from, to: v.to, framework: v.framework },
       onProgress: progressLine(),
+      grades: grading ?? {},
     });
   } catch (e) {
     if (e instanceof ExportScopeError) throw new UsageError(e.message);
@@ -45,6 +47,7 @@ export async function exportCommand(store: Store, v: CliValues): Promise<number>
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`Exported ${result.rows} evidence row(s) as ${format} to ${out} (${result.bytes} bytes, ${secs}s).`);
   console.log(`SHA-256 ${result.sha256}`);
+  if (result.gradesFile) console.log(`Posture grades in ${result.gradesFile}.`);
   return 0;
 }
 

@@ -51,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
     staleAfter: values['stale-after'] ?? process.env.RAMPART_STALE_AFTER,
     retentionDays: process.env.RAMPART_RETENTION_DAYS ? Number(process.env.RAMPART_RETENTION_DAYS) : undefined,
     gracePeriodDays: process.env.RAMPART_GRACE_PERIOD_DAYS ? Number(process.env.RAMPART_GRACE_PERIOD_DAYS) : undefined,
+    framework: process.env.RAMPART_FRAMEWORK,
   });
   await service.start();
 
@@ -58,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
     case 'connect': return connect(service, values);
     case 'sync': return report(await service.sync(values.connection, { onProgress: progressPrinter() }), service);
     case 'revoke': return revoke(service, values);
-    case 'export': return exportCommand(store, values);
+    case 'export': return exportCommand(store, values, service.settings);
     case 'role-for-connector': return roleCommand(service, values);
     case 'credentials': return credentialsCommand(service, storeDir, rest, values);
     case 'assessment': return assessmentCommand(service, rest, values);

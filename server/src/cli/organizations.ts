@@ -1,5 +1,5 @@
 /**
- * `rampart org create|list|attach` and `rampart grade`: the organization tree with each node's rolled-up grade and
+ * `rampart org create|update|delete|attach|detach|list` and `rampart grade`: the organization tree with each node's rolled-up grade and
  * coverage, and a grade's explanation (which findings cost how many points).
  */
 import type { GradeView, OrganizationNode } from '../protocol';
@@ -7,9 +7,14 @@ import { Organizations } from '../core/organizations';
 import type { RampartService } from '../core/service';
 import { systemClock } from '../util/clock';
 import { type CliValues, UsageError } from './args';
+import { FRAMEWORKS } from '../evidence/catalog';
+
+function frameworkTitle(id: string): string {
+  return FRAMEWORKS.find((f) => f.id === id)?.title ?? id;
+}
 
 export function organizationsOf(service: RampartService): Organizations {
-  return new Organizations({ store: service.store, clock: systemClock, settings: () => service.settings, requireAdmin: () => service.requireAdmin('organizations') });
+  return Organizations.of(service, systemClock);
 }
 
 export async function orgCommand(service: RampartService, rest: string[], v: CliValues): Promise<number> {
@@ -24,6 +29,29 @@ export async function orgCommand(service: RampartService, rest: string[], v: Cli
     console.log(`Created organization '${o.name}' (${o.id})${parent ? ` under '${parent}'` : ''}, ${o.visibility}.`);
     return 0;
   }
+  if (sub === 'update') {
+    if (!v.organization) throw new UsageError('org update needs --organization N and the fields to change (--name, --parent, --domain, --description, --visibility).');
+    if (v.visibility !== undefined && v.visibility !== 'private' && v.visibility !== 'shared') throw new UsageError(`--visibility is private or shared, not '${v.visibility}'.`);
+    const o = await orgs.update({
+      organization: v.organization, name: v.name, primaryDomain: v.domain, description: v.description, visibility: v.visibility,
+      // --parent '' (or none) makes the organization a root.
+      parent: v.parent === undefined ? undefined : v.parent === '' || v.parent.toLowerCase() === 'none' ? null : v.parent,
+    });
+    console.log(`Updated organization '${o.name}' (${o.id}).`);
+    return 0;
+  }
+  if (sub === 'delete') {
+    if (!v.organization) throw new UsageError('org delete needs --organization N.');
+    const o = await orgs.delete(v.organization);
+    console.log(`Deleted organization '${o.name}' (${o.id}).`);
+    return 0;
+  }
+  if (sub === 'detach') {
+    if (!v.connection) throw new UsageError('org detach needs --connection C.');
+    await orgs.attach(v.connection, null);
+    console.log(`Connection '${v.connection}' no longer publishes its assets as an organization.`);
+    return 0;
+  }
   if (sub === 'attach') {
     if (!v.connection || !v.organization) throw new UsageError('org attach needs --connection C --organization N.');
     await orgs.attach(v.connection, v.organization);
@@ -36,13 +64,13 @@ export async function orgCommand(service: RampartService, rest: string[], v: Cli
     console.log(treeBlock(tree));
     return 0;
   }
-  throw new UsageError(`Unknown org command '${sub}': use create, list or attach.`);
+  throw new UsageError(`Unknown org command '${sub}': use create, update, delete, attach, detach or list.`);
 }
 
 export function gradeCommand(service: RampartService, v: CliValues): number {
-  const { name, grade } = organizationsOf(service).grade(v.organization);
+  const { name, grade } = organizationsOf(service).grade(v.organization, v.framework);
   if (v.json) { console.log(JSON.stringify({ name, ...grade }, null, 2)); return 0; }
-  console.log(`${name}: grade ${grade.letter} (${grade.score}/100), ${grade.findings} finding(s)${grade.inGrace ? `, ${grade.inGrace} in grace period` : ''}`);
+  console.log(`${name}: grade ${grade.letter} (${grade.score}/100), ${grade.findings} finding(s)${grade.inGrace ? `, ${grade.inGrace} in grace period` : ''}; weighted by ${frameworkTitle(grade.framework)} controls`);
   if (v.explain) console.log(explanation(grade));
   return 0;
 }

@@ -77,5 +77,6 @@ export function toConnectionSummary(data: StoreData, c: ConnectionRecord, recent
     recentRuns: runs,
     ...(c.managementGroup ? { managementGroup: c.managementGroup } : {}),
     ...(c.setup ? { setup: c.setup } : {}),
+    ...(c.organizationId ? { organizationId: c.organizationId } : {}),
   };
 }

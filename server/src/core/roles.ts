@@ -29,7 +29,7 @@ const WHAT: Record<AdminAction, string> = {
   're-credential': "changing a connection's credentials",
   'approve-assessment': 'approving an assessment',
   'set-role': 'changing roles',
-  organizations: 'creating organizations or attaching connections to them',
+  organizations: 'creating, changing or deleting organizations, or moving connections between them',
 };
 
 /** The role of `user`: admin when listed as one, or when the store has no roles yet; otherwise viewer. */

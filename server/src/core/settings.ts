@@ -4,6 +4,8 @@
  */
 import type { DaemonSettings } from '../protocol';
 import { DEFAULT_STALE_AFTER_MS } from '../evidence/coverage';
+import { DEFAULT_FRAMEWORK } from '../evidence/catalog';
+import { frameworkIds } from '../evidence/controls';
 
 export interface ServiceSettings {
   staleAfterMs: number;
@@ -11,6 +13,8 @@ export interface ServiceSettings {
   gracePeriodDays: number;
   /** Cadence of the daemon's scheduled syncs (`rampart.sync.schedule`). */
   schedule: Schedule;
+  /** The framework grades are weighted by (`rampart.framework`), a catalog framework id. */
+  framework: string;
 }
 
 export class SettingsError extends Error {}
@@ -37,6 +41,7 @@ export function describeSchedule(s: Schedule): string {
 
 export const DEFAULT_SETTINGS: ServiceSettings = {
   staleAfterMs: DEFAULT_STALE_AFTER_MS, retentionDays: 365, gracePeriodDays: 60, schedule: parseSchedule(DEFAULT_SCHEDULE),
+  framework: DEFAULT_FRAMEWORK,
 };
 
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -68,6 +73,11 @@ export function applySettings(base: ServiceSettings, input: DaemonSettings | und
     } catch (e) {
       warn(`rampart.sync.schedule: ${(e as Error).message}`);
     }
+  }
+  const framework = input.framework;
+  if (framework !== undefined && framework !== null && framework !== '') {
+    if (frameworkIds().includes(String(framework))) out.framework = String(framework);
+    else warn(`rampart.framework: '${framework}' is not a framework: use ${frameworkIds().join(' or ')}.`);
   }
   for (const key of ['retentionDays', 'gracePeriodDays'] as const) {
     const v = input[key];

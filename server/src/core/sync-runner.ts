@@ -30,6 +30,8 @@ export interface SyncDeps {
   concurrency: number;
   /** Grace period of new assets, for the grade kept on the run (default 60). */
   gracePeriodDays?: number;
+  /** The framework that weights that grade (default SOC 2). */
+  framework?: string;
 }
 
 export interface SyncOptions {
@@ -81,8 +83,8 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Syn
     });
     const c = d.connections.find((x) => x.id === connectionId)!;
     Object.assign(c, { status: 'active', statusDetail: undefined, lastSyncAt: at });
-    const grade = connectionGrade(d, connectionId, clock.now(), deps.gracePeriodDays);
-    r.grade = { score: grade.score, letter: grade.letter };
+    const grade = connectionGrade(d, connectionId, clock.now(), deps.gracePeriodDays, deps.framework);
+    r.grade = { score: grade.score, letter: grade.letter, framework: grade.framework };
     appendAudit(d, clock.now(), 'sync', connectionId, {
       runId: run.id, ...r.counts,
       ...(assets.added.length || assets.removed.length ? { assetsAddedIds: assets.added, assetsRemovedIds: assets.removed } : {}),

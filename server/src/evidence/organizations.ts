@@ -57,31 +57,45 @@ function currentRows(data: StoreData, connections: ConnectionRecord[]): Evidence
   return currentEvidence(data.evidence, last);
 }
 
-/** Grade and coverage over a set of connections, with staleness and grace judged at `o.now`. */
-export function postureOf(data: StoreData, connections: ConnectionRecord[], o: RollupOptions) {
-  const rows = currentRows(data, connections);
+/** Current rows by connection, read in one pass, for roll-ups that ask for many sets of connections. */
+export function rowsByConnection(data: StoreData): Map<string, EvidenceRecord[]> {
+  const out = new Map<string, EvidenceRecord[]>();
+  for (const r of currentRows(data, data.connections)) {
+    const list = out.get(r.connectionId);
+    if (list) list.push(r); else out.set(r.connectionId, [r]);
+  }
+  return out;
+}
+
+/**
+ * Grade and coverage over a set of connections, with staleness and grace judged at `o.now`. `byConnection`
+ * (rowsByConnection) saves re-reading every row when one caller asks for many sets.
+ */
+export function postureOf(data: StoreData, connections: ConnectionRecord[], o: RollupOptions, byConnection?: Map<string, EvidenceRecord[]>) {
+  const rows = byConnection ? connections.flatMap((c) => byConnection.get(c.id) ?? []) : currentRows(data, connections);
   const inGrace = graceMatcher(assetsInGrace(data.assets ?? [], o.now, o.gracePeriodDays ?? 60));
   const stale = staleConnections(connections, o.now, o.staleAfterMs ?? DEFAULT_STALE_AFTER_MS);
   const coverage = computeCoverage(rows, { framework: o.framework, stale, inGrace });
-  const grade = computeGrade(rows, inGrace);
+  const grade = computeGrade(rows, inGrace, o.framework);
   const coveragePercent = coverage.length ? Math.round(coverage.reduce((s, c) => s + c.percent, 0) / coverage.length) : 0;
   return { grade, coverage, coveragePercent };
 }
 
-/** The grade of one connection's current evidence (kept on each succeeded run). */
-export function connectionGrade(data: StoreData, connectionId: string, now: Date, gracePeriodDays = 60) {
+/** The grade of one connection's current evidence (kept on each succeeded run), weighted by `framework`. */
+export function connectionGrade(data: StoreData, connectionId: string, now: Date, gracePeriodDays = 60, framework?: string) {
   const c = data.connections.find((x) => x.id === connectionId);
-  return computeGrade(c ? currentRows(data, [c]) : [], graceMatcher(assetsInGrace(data.assets ?? [], now, gracePeriodDays)));
+  return computeGrade(c ? currentRows(data, [c]) : [], graceMatcher(assetsInGrace(data.assets ?? [], now, gracePeriodDays)), framework);
 }
 
 /** The whole tree, roots first, children by name; each node with its roll-up. */
 export function organizationTree(data: StoreData, o: RollupOptions): OrganizationNode[] {
   const all = organizationsOf(data);
   const known = new Set(all.map((x) => x.id));
+  const byConnection = rowsByConnection(data);
   const build = (org: OrganizationRecord): OrganizationNode => {
     const own = data.connections.filter((c) => !c.deletedAt && c.organizationId === org.id);
     const ownIds = new Set(own.map((c) => c.id));
-    const { grade, coverage, coveragePercent } = postureOf(data, connectionsUnder(data, org.id), o);
+    const { grade, coverage, coveragePercent } = postureOf(data, connectionsUnder(data, org.id), o, byConnection);
     const history = data.runs
       .filter((r) => ownIds.has(r.connectionId) && r.status === 'succeeded' && r.grade)
       .slice(-20)
@@ -95,11 +109,18 @@ export function organizationTree(data: StoreData, o: RollupOptions): Organizatio
   return all.filter((x) => !x.parentId || !known.has(x.parentId)).sort((a, b) => a.name.localeCompare(b.name)).map(build);
 }
 
-/** Checks a new organization against the existing ones (name unique, parent known). */
-export function validateOrganization(all: OrganizationRecord[], input: { name: string; parentId?: string; visibility?: string }): void {
-  if (!input.name.trim()) throw new OrganizationError('An organization needs a name.');
-  if (all.some((o) => o.name.toLowerCase() === input.name.trim().toLowerCase())) throw new OrganizationError(`An organization named '${input.name}' already exists.`);
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const MAX_NAME = 100;
+
+/** Checks an organization against the others (name given and unique, visibility known, domain well formed). */
+export function validateOrganization(others: OrganizationRecord[], input: { name: string; visibility?: string; primaryDomain?: string }): void {
+  const name = input.name.trim();
+  if (!name) throw new OrganizationError('An organization needs a name.');
+  if (name.length > MAX_NAME) throw new OrganizationError(`An organization name has at most ${MAX_NAME} characters.`);
+  if (others.some((o) => o.name.toLowerCase() === name.toLowerCase())) throw new OrganizationError(`An organization named '${name}' already exists.`);
   if (input.visibility !== undefined && input.visibility !== 'private' && input.visibility !== 'shared') {
     throw new OrganizationError(`Visibility must be private or shared, not '${input.visibility}'.`);
   }
+  const domain = input.primaryDomain?.trim();
+  if (domain && !DOMAIN.test(domain)) throw new OrganizationError(`'${domain}' is not a domain such as contoso.com.`);
 }

@@ -5,6 +5,7 @@
  *   audit.json                the audit-log slice of the period with its hash chain (audit.ts)
  *   runs.json                 the sync runs of the period
  *   schema/...json            the JSON Schema of the evidence files
+ *   grades.json               posture grades with their explanation (grades.ts), when the export has them
  *   index.html                a self-contained summary with coverage charts
  *   manifest.json             SHA-256 and size of every other file; written last
  * Entries are streamed into the zip one after another; each is hashed as it is written. The rows are read and
@@ -140,6 +141,7 @@ export async function writeBundle(out: Writable, ctx: ExportContext): Promise<Bu
 
   // The schema the evidence files follow travels with them: the auditor needs no access to Rampart to check them.
   await entry('schema/rampart-evidence-1.json', (sink) => sink.write(JSON.stringify(evidenceSchema, null, 2) + '\n'));
+  if (ctx.grades) await entry('grades.json', (sink) => sink.write(JSON.stringify(ctx.grades, null, 2) + '\n'));
   await entry('index.html', (sink) => sink.write(renderIndexHtml(ctx, files, runs, slice.rows.length)));
 
   // The manifest is not hashed by itself: it is what the hashes are checked against.

@@ -5,6 +5,7 @@
  */
 import type { ExportContext } from './context';
 import { type ChartControl, CHART_CSS, coverageSvg, escapeHtml, statusSvg } from './charts';
+import { gradesHtml } from './grades';
 import type { ControlTally } from './query';
 
 export interface BundleFileEntry { path: string; sha256: string; bytes: number }
@@ -52,7 +53,7 @@ ${statusSvg(tally.byStatus)}
 <p>${tally.rows} rows: ${tally.byStatus.pass} passing, ${tally.byStatus.fail} failing, ${tally.byStatus.unknown} unknown. ${runs} sync runs, ${auditRows} audit-log rows.</p>
 <table><thead><tr><th>Control</th><th>Title</th><th>Status</th><th>Coverage</th><th>Rows</th><th>Failing</th><th>Unknown</th><th>Expected types not passing</th></tr></thead>
 <tbody>${controls}</tbody></table>
-<h2>Files</h2>
+${gradesHtml(ctx.grades)}<h2>Files</h2>
 <p class="muted">manifest.json lists the SHA-256 of every file; <code>rampart verify THIS.zip</code> re-checks them and the audit-log chain.</p>
 <table><thead><tr><th>File</th><th>Bytes</th><th>SHA-256</th></tr></thead><tbody>${fileRows}</tbody></table>
 </body></html>

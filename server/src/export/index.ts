@@ -8,6 +8,7 @@ import type { StoreData } from '../store/schema';
 import { writeBundle } from './bundle';
 import type { ExportContext } from './context';
 import { writeCsv } from './csv';
+import { computeExportGrades, gradesCsv, gradesCsvPath } from './grades';
 import { writeJson } from './json';
 import { writeJsonl } from './jsonl';
 import { writeOscal } from './oscal';
@@ -38,6 +39,8 @@ export interface ExportOptions {
   onProgress?(done: number, total: number): void;
   /** Aborting discards the export; nothing is left at `out`. */
   signal?: AbortSignal;
+  /** Include posture grades (export/grades.ts) judged with these settings; absent: no grades. */
+  grades?: { gracePeriodDays?: number; staleAfterMs?: number };
 }
 
 export interface ExportResult {
@@ -49,6 +52,8 @@ export interface ExportResult {
   /** SHA-256 of the written file. */
   sha256: string;
   scope: ExportScope;
+  /** CSV with grades: the grades file written beside `file`. */
+  gradesFile?: string;
 }
 
 /**
@@ -59,8 +64,10 @@ export async function exportEvidence(data: StoreData, o: ExportOptions): Promise
   const src = storeSource(data, o.scope?.framework);
   const scope = resolveScope(src, o.scope ?? {});
   const t = tally(src, scope);
+  const now = o.now ?? new Date();
+  const grades = o.grades ? computeExportGrades(data, scope, { now, ...o.grades }) : undefined;
   const ctx: ExportContext = {
-    src, scope, tally: t, exportedAt: (o.now ?? new Date()).toISOString(),
+    src, scope, tally: t, exportedAt: now.toISOString(), grades,
     progress: (done, total) => {
       o.signal?.throwIfAborted();
       o.onProgress?.(done, total);
@@ -79,7 +86,10 @@ export async function exportEvidence(data: StoreData, o: ExportOptions): Promise
     return sink.end();
   });
   const { sha256, bytes } = written ?? await hashFile(o.out);
-  return { file: o.out, format: o.format, rows: t.rows, bytes, sha256, scope };
+  // CSV is one table per file: the grades go beside it.
+  const gradesFile = grades && o.format === 'csv' ? gradesCsvPath(o.out) : undefined;
+  if (gradesFile) await writeAtomically(gradesFile, async (stream) => { const sink = new TextSink(stream); await sink.write(gradesCsv(grades!)); return sink.end(); });
+  return { file: o.out, format: o.format, rows: t.rows, bytes, sha256, scope, ...(gradesFile ? { gradesFile } : {}) };
 }
 
 async function hashFile(file: string): Promise<{ sha256: string; bytes: number }> {

@@ -3,6 +3,7 @@
  * evidence array is streamed row by row, so the document is never held in memory.
  */
 import { type ExportContext, EVIDENCE_SCHEMA, GENERATOR } from './context';
+import type { ExportGrades } from './grades';
 import { type ExportScope, type ExportTally, selectEvidence } from './query';
 import type { TextSink } from './sink';
 import type { StoreEvidence } from './source';
@@ -17,7 +18,8 @@ export async function writeJson(
 ): Promise<number> {
   const scope = sub?.scope ?? ctx.scope;
   const t = sub?.tally ?? ctx.tally;
-  await sink.write(jsonHead(ctx, scope, t));
+  // The grades travel in the export's own document, not in the bundle's per-control ones.
+  await sink.write(jsonHead(ctx, scope, t, sub ? undefined : ctx.grades));
   let n = 0;
   for (const r of sub?.rows ?? selectEvidence(ctx.src, scope)) {
     await sink.write(jsonRowText(n, JSON.stringify(ctx.src.toRow(r))));
@@ -33,10 +35,10 @@ export async function writeJson(
  * The pieces of a document, for writers that stream the rows from elsewhere (the bundle): head, then each row as
  * `jsonRowText(index, json)`, then `jsonTail(count)`. Concatenated they are exactly what writeJson writes.
  */
-export function jsonHead(ctx: ExportContext, scope: ExportScope, t: ExportTally): string {
+export function jsonHead(ctx: ExportContext, scope: ExportScope, t: ExportTally, grades?: ExportGrades): string {
   const header = {
     schema: EVIDENCE_SCHEMA, exportedAt: ctx.exportedAt, generator: GENERATOR, scope,
-    summary: { rows: t.rows, byStatus: t.byStatus }, controls: t.controls,
+    summary: { rows: t.rows, byStatus: t.byStatus }, controls: t.controls, ...(grades ? { grades } : {}),
   };
   return JSON.stringify(header).slice(0, -1) + ',"evidence":[';
 }

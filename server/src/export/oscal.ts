@@ -6,6 +6,7 @@
  * come from another pass over the rows (counters only in memory).
  */
 import { type ExportContext, GENERATOR } from './context';
+import { gradeObservations } from './grades';
 import { selectEvidence } from './query';
 import type { TextSink } from './sink';
 import type { ExportEvidenceRow } from './source';
@@ -76,12 +77,14 @@ export async function writeOscal(sink: TextSink, ctx: ExportContext): Promise<nu
   ].join(','));
 
   let n = 0;
-  if (tally.rows > 0) {
+  const grades = ctx.grades ? gradeObservations(ctx.grades, prop) : [];
+  if (tally.rows > 0 || grades.length) {
     await sink.write(',"observations":[');
     for (const r of selectEvidence(src, scope)) {
       await sink.write((n ? ',\n' : '\n') + JSON.stringify(observation(src.toRow(r))));
       ctx.progress(++n, ctx.tally.rows);
     }
+    for (const [i, g] of grades.entries()) await sink.write((n + i ? ',\n' : '\n') + JSON.stringify(g));
     await sink.write(']');
   }
   if (tally.controls.length) {

@@ -174,7 +174,8 @@ export interface AssetRecord extends Owned {
   removedAt?: string;
 }
 
-export type AuditAction = 'connect' | 'sync' | 'sync-failure' | 're-auth' | 'revoke' | 'prune' | 'export' | 'assessment-approval' | 'permission-denied' | 'role-change';
+export type AuditAction = 'connect' | 'sync' | 'sync-failure' | 're-auth' | 'revoke' | 'prune' | 'export' | 'assessment-approval' | 'permission-denied' | 'role-change'
+  | 'organization-create' | 'organization-update' | 'organization-delete' | 'organization-attach';
 export interface AuditRecord {
   id: string;
   at: string;

@@ -179,7 +179,17 @@ const checks: Check[] = [
       const password = quickInput(page).widget.locator('.quick-input-box input[type="password"]');
       await password.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => { throw new Error('the Client secret step is not a password box'); });
       await answerStep(page, 'Client secret', app.secret);
-      await answerStep(page, 'Subscriptions', '', { last: true });
+      await answerStep(page, 'Subscriptions', '');
+    },
+  },
+  {
+    title: 'the connect flow then publishes the connection as a top-level organization, taking the default name',
+    run: async (page) => {
+      await answerStep(page, 'Parent organization', 'Top-level organization', { pick: true });
+      await answerStep(page, 'Organization name', '');
+      await answerStep(page, 'Primary domain', '');
+      await answerStep(page, 'Organization description', '');
+      await answerStep(page, 'Visibility', 'Private', { pick: true, last: true });
     },
   },
   {
@@ -191,6 +201,15 @@ const checks: Check[] = [
     run: async (page) => {
       const connections = await expandPane(page, 'Connections');
       await connections.locator('.monaco-list-row', { hasText: NAME }).first().waitFor({ timeout: 20_000 });
+    },
+  },
+  {
+    title: `the Organizations view shows '${NAME} Azure' with its grade`,
+    run: async (page) => {
+      const orgs = await expandPane(page, 'Organizations');
+      const row = orgs.locator('.monaco-list-row', { hasText: `${NAME} Azure` }).first();
+      await row.waitFor({ timeout: 20_000 });
+      await waitFor(async () => /[A-F] \d+ · coverage \d+%/.test(await row.innerText()), { timeout: 20_000, message: 'the grade beside the organization' });
     },
   },
   {
@@ -241,7 +260,8 @@ const checks: Check[] = [
       await answerStep(page, 'Cloud', CLOUD, { pick: true });
       await answerStep(page, 'Tenant ID', app.tenant);
       await answerStep(page, 'Sign-in method', 'Microsoft account', { pick: true });
-      await answerStep(page, 'Subscriptions', '', { last: true });
+      await answerStep(page, 'Subscriptions', '');
+      await answerStep(page, 'Parent organization', 'No organization', { pick: true, last: true });
       const allow = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^\s*Allow\s*$/ });
       await allow.first().waitFor({ timeout: 20_000 }).catch(async () => {
         throw new Error(`no "Allow" sign-in dialog; notifications: ${await notificationsText(page)}`);

@@ -7,6 +7,7 @@ import * as https from 'node:https';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RampartApi, RampartViewId, ViewItemSnapshot } from '../../../client/src/api';
+import type { OrgChoice } from '../../../client/src/commands/organizationSteps';
 import type { ConnectionSummary, NewConnection, RunSummary } from '../../../server/src/protocol';
 import type { Scenario, ScenarioApp } from '../../emulator/scenario';
 
@@ -128,8 +129,9 @@ export function emulator(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', route: str
 
 // ---- the extension's commands ----
 
-export async function connect(connection: NewConnection, secret: string): Promise<ConnectResult> {
-  const result = await vscode.commands.executeCommand<ConnectResult>('rampart.connect', { connection, secret });
+/** `organization`: what the connect flow's organization steps would have chosen (commands/organizationSteps.ts). */
+export async function connect(connection: NewConnection, secret: string, organization?: OrgChoice): Promise<ConnectResult> {
+  const result = await vscode.commands.executeCommand<ConnectResult>('rampart.connect', { connection, secret, ...(organization ? { organization } : {}) });
   if (!result?.connection) throw new Error(`rampart.connect returned ${JSON.stringify(result)}`);
   return result;
 }
