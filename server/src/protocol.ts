@@ -168,7 +168,11 @@ export interface AuditVerifyResult {
   rows: number;
   broken?: { index: number; id?: string; at?: string; action?: string; kind: string; message: string };
 }
-export interface CredentialParams { connectionId: string; connectionName: string; kind: CredentialKind }
+export interface CredentialParams {
+  connectionId: string; connectionName: string; kind: CredentialKind;
+  /** Where a CLI client finds the credential (the connection's secretEnv or certificateFile); editors ignore them. */
+  secretEnv?: string; certificateFile?: string;
+}
 export interface CredentialResult { secret?: string; certificatePem?: string }
 export interface SyncProgress { runId: string; connectionId: string; connectionName: string; message: string; done: number; total: number }
 export interface ConnectorRoleParams { connectionId?: string; /** File name used in the az commands. */ file?: string }
@@ -455,4 +459,13 @@ export namespace SetRole {
   /** Client → daemon (admins only; audited as 'role-change'): make a user an admin, a viewer, or neither. */
   export const method = 'rampart/setRole' as const;
   export const type = new RequestType<SetRoleParams, RolesView, void>(method);
+}
+
+export namespace ShutdownDaemon {
+  /**
+   * Client → daemon (Restart Daemon): the shared daemon exits once it answered, releasing the store's lock; every
+   * window then reconnects to a fresh daemon, which reads the store again. Refused by a daemon that serves one client.
+   */
+  export const method = 'rampart/shutdownDaemon' as const;
+  export const type = new RequestType0<void, void>(method);
 }
