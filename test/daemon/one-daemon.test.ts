@@ -122,7 +122,7 @@ describe('one daemon for all windows (real processes)', function () {
     assert.equal(next.status, 'succeeded', next.error);
   });
 
-  it('a second daemon for the store refuses, and so does a CLI command that would write beside it', async () => {
+  it('a second daemon for the store refuses, a CLI command that would write beside it too; CLI connect goes through it', async () => {
     const a = await open();
     const pid = await daemonPid(store);
     const c = await connect(a, 'Only');
@@ -138,6 +138,13 @@ describe('one daemon for all windows (real processes)', function () {
     const [still] = await a.client.sendRequest(P.ListConnections.type);
     assert.equal(still.id, c.id);
     assert.equal(still.deletedAt, undefined, 'nothing was revoked');
+    // Connecting from the CLI goes through the daemon: the window hears of it and sees it.
+    const target = ['--authority-host', emu.authorityHost, '--arm-endpoint', emu.armEndpoint, '--ca-file', emu.caFile];
+    const cliConnect = await rampart(['connect', '--store', store, '--name', 'FromCli', '--tenant', TENANT, '--client-id', APP, ...target], { AZURE_CLIENT_SECRET: SECRET });
+    assert.equal(cliConnect.code, 0, cliConnect.out);
+    assert.match(cliConnect.out, /Connected 'FromCli'[\s\S]*FromCli: .*succeeded/);
+    assert.deepEqual((await a.client.sendRequest(P.ListConnections.type)).map((x) => x.name), ['Only', 'FromCli']);
+    assert.ok(a.storeChanged.includes('connect') && a.storeChanged.includes('sync'));
     // Reading beside the daemon is fine.
     const status = await rampart(['status', '--store', store]);
     assert.equal(status.code, 0, status.out);

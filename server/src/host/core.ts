@@ -50,7 +50,7 @@ export class DaemonCore {
   constructor(readonly options: DaemonOptions) {
     this.log = redactingLogger((level, line) => {
       options.logSink?.(level, line);
-      for (const c of this.sessions) c.console[level](line);
+      for (const c of this.sessions) quietly(() => c.console[level](line));
     });
   }
 
@@ -93,6 +93,11 @@ export class DaemonCore {
     this.scheduler.start();
   }
 
+  /** Whether a sync is running. */
+  busy(): boolean {
+    return (this.service?.runningSyncs().length ?? 0) > 0;
+  }
+
   /** Stops the scheduler and the stale timer (the daemon is ending). */
   close(): void {
     this.scheduler?.stop();
@@ -100,7 +105,7 @@ export class DaemonCore {
   }
 
   broadcast<T>(type: NotificationType<T>, params: T): void {
-    for (const c of this.sessions) void c.sendNotification(type, params).catch(() => undefined);
+    for (const c of this.sessions) quietly(() => c.sendNotification(type, params).catch(() => undefined));
   }
 
   /** Runs, connections or settings changed: re-arm the scheduler and tell every client. */
@@ -175,9 +180,19 @@ class SessionCredentialSource implements CredentialSource {
       connectionId: c.id, connectionName: c.name, kind: c.credentialKind, secretEnv: c.secretEnv, certificateFile: c.certificateFile,
     };
     for (const session of this.sessions()) {
-      const r = await session.sendRequest(P.GetCredential.type, params).catch(() => null);
+      // A client whose connection just closed throws at once; one that fails to answer rejects: both are skipped.
+      const r = await (async () => session.sendRequest(P.GetCredential.type, params))().catch(() => null);
       if (r && (r.secret || r.certificatePem)) return { secret: r.secret, certificatePem: r.certificatePem };
     }
     return undefined;
+  }
+}
+
+/** Sends to a client that may have gone away this instant (its connection then throws synchronously). */
+function quietly(send: () => unknown): void {
+  try {
+    send();
+  } catch {
+    // The client left; its session is being detached.
   }
 }

@@ -62,6 +62,8 @@ export class DaemonHost {
     });
     const server = net.createServer((socket) => host?.accept(socket));
     host = new DaemonHost(endpoint, core, server, options);
+    // Every window depends on this process: one client's failure is logged, never the end of the daemon.
+    process.on('unhandledRejection', (e) => core.log.error(`unexpected error: ${(e as Error)?.message ?? String(e)}`));
     if (options.logToFile) host.logFile = createWriteStream(path.join(options.storeDir, DAEMON_LOG), { flags: 'w', mode: 0o600 });
     await host.listen(lock);
     return host;
@@ -114,7 +116,12 @@ export class DaemonHost {
     const ms = this.options.idleExitMs;
     if (ms === undefined || this.sockets.size) return;
     clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => { if (!this.sockets.size) this.exit(`no client for ${ms} ms`); }, ms);
+    this.idleTimer = setTimeout(() => {
+      if (this.sockets.size) return;
+      // A scheduled sync running with no window open finishes first.
+      if (this.core.busy()) this.armIdle();
+      else this.exit(`no client for ${ms} ms`);
+    }, ms);
   }
 
   private writeLog(level: string, line: string): void {
