@@ -5,11 +5,12 @@
  * clients, then the sealed file (master key in the environment) or the environment; the scheduler syncs on its
  * cadence from the start.
  */
+import * as path from 'node:path';
 import { createConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 import { SdkSessionFactory } from '../azure/clients';
 import { Daemon } from '../daemon';
 import { DaemonHost, StoreBusyError } from '../host/host';
-import { acquireLock } from '../host/lock';
+import { DAEMON_LOG, acquireLock } from '../host/lock';
 import { systemClock } from '../util/clock';
 import { cliCredentials } from './credentials';
 
@@ -17,8 +18,8 @@ export async function daemonCommand(storeDir: string, stdio: boolean): Promise<n
   const fallbackCredentials = await cliCredentials(storeDir);
   const options = { storeDir, clock: systemClock, sessions: new SdkSessionFactory(), fallbackCredentials };
   if (!stdio) {
-    const host = await DaemonHost.start({ ...options, openNow: true });
-    process.stderr.write(`Rampart daemon (pid ${process.pid}) serving ${storeDir} on ${host.endpoint}\n`);
+    const host = await DaemonHost.start({ ...options, openNow: true, logToFile: true });
+    process.stderr.write(`Rampart daemon (pid ${process.pid}) serving ${storeDir} on ${host.endpoint}; log in ${path.join(storeDir, DAEMON_LOG)}\n`);
     return new Promise<number>(() => undefined);
   }
   const r = await acquireLock(storeDir, { kind: 'daemon' });
