@@ -14,7 +14,8 @@ import { APP, SECRET, TENANT, emulatorCloud, scenario } from './fixtures';
 import { SERVER, daemonPid, openWindow, rampart, run, stopDaemon, storeData, until, type Window } from './shared-daemon';
 
 describe('one daemon for all windows (real processes)', function () {
-  this.timeout(90_000);
+  // Generous: each test starts daemons (a 10 MB bundle each) on a 2-core machine that other suites load too.
+  this.timeout(180_000);
   let emu: EmulatorHandle;
   let store: string;
   const windows: Window[] = [];

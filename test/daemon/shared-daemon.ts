@@ -29,7 +29,7 @@ export interface Window {
 
 /** A window: connects to the store's daemon (starting it if needed) and initializes an LSP session. */
 export async function openWindow(storeDir: string, initializationOptions?: P.DaemonSettings): Promise<Window> {
-  const socket = await connectOrStart({ storeDir, serverModule: SERVER, env: ENV, idleExitMs: 60_000, timeoutMs: 20_000 });
+  const socket = await connectOrStart({ storeDir, serverModule: SERVER, env: ENV, idleExitMs: 60_000, timeoutMs: 60_000 });
   const client = createProtocolConnection(new StreamMessageReader(socket), new StreamMessageWriter(socket));
   const w: Window = {
     client, socket, secrets: new Map(), progress: [], storeChanged: [],
@@ -76,7 +76,7 @@ export async function storeData(storeDir: string): Promise<{ runs: { id: string;
   return JSON.parse(await fs.readFile(path.join(storeDir, 'rampart.json'), 'utf8'));
 }
 
-export async function until(what: string, cond: () => Promise<boolean> | boolean, tries = 400): Promise<void> {
+export async function until(what: string, cond: () => Promise<boolean> | boolean, tries = 1200): Promise<void> {
   for (let i = 0; i < tries; i++) {
     if (await cond()) return;
     await new Promise((r) => setTimeout(r, 50));
