@@ -123,7 +123,7 @@ describe('one daemon for all windows (real processes)', function () {
     assert.equal(next.status, 'succeeded', next.error);
   });
 
-  it('a second daemon for the store refuses, a CLI command that would write beside it too; CLI connect goes through it', async () => {
+  it('a second daemon for the store refuses, a CLI command that would write beside it too; CLI connect and revoke go through it', async () => {
     const a = await open();
     const pid = await daemonPid(store);
     const c = await connect(a, 'Only');
@@ -133,12 +133,12 @@ describe('one daemon for all windows (real processes)', function () {
     const headless = await rampart(['daemon', '--store', store]);
     assert.equal(headless.code, 1, headless.out);
     assert.match(headless.out, /already serves/);
-    const revoke = await rampart(['revoke', '--store', store, '--connection', 'Only']);
-    assert.equal(revoke.code, 1, revoke.out);
-    assert.match(revoke.out, /changes the store directly.*close the editor windows/);
-    const [still] = await a.client.sendRequest(P.ListConnections.type);
-    assert.equal(still.id, c.id);
-    assert.equal(still.deletedAt, undefined, 'nothing was revoked');
+    const before = await fs.readFile(path.join(store, 'rampart.json'), 'utf8');
+    const seal = await rampart(['credentials', 'seal', '--store', store, '--connection', 'Only'], { AZURE_CLIENT_SECRET: SECRET, RAMPART_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') });
+    assert.equal(seal.code, 1, seal.out);
+    assert.match(seal.out, /'rampart credentials' changes the store directly.*close the editor windows/);
+    assert.equal(await fs.readFile(path.join(store, 'rampart.json'), 'utf8'), before, 'the store is untouched');
+    await assert.rejects(fs.stat(path.join(store, 'credentials.sealed.json')), 'nothing was sealed');
     // Connecting from the CLI goes through the daemon: the window hears of it and sees it.
     const target = ['--authority-host', emu.authorityHost, '--arm-endpoint', emu.armEndpoint, '--ca-file', emu.caFile];
     const cliConnect = await rampart(['connect', '--store', store, '--name', 'FromCli', '--tenant', TENANT, '--client-id', APP, ...target], { AZURE_CLIENT_SECRET: SECRET });
@@ -146,6 +146,11 @@ describe('one daemon for all windows (real processes)', function () {
     assert.match(cliConnect.out, /Connected 'FromCli'[\s\S]*FromCli: .*succeeded/);
     assert.deepEqual((await a.client.sendRequest(P.ListConnections.type)).map((x) => x.name), ['Only', 'FromCli']);
     assert.ok(a.storeChanged.includes('connect') && a.storeChanged.includes('sync'));
+    // So does revoke.
+    const revoke = await rampart(['revoke', '--store', store, '--connection', 'Only']);
+    assert.equal(revoke.code, 0, revoke.out);
+    assert.match(revoke.out, /Revoked 'Only'/);
+    assert.ok((await a.client.sendRequest(P.ListConnections.type)).find((x) => x.id === c.id)?.deletedAt, 'the window sees it revoked');
     // Reading beside the daemon is fine.
     const status = await rampart(['status', '--store', store]);
     assert.equal(status.code, 0, status.out);

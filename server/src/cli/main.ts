@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { SdkSessionFactory } from '../azure/clients';
-import type { CloudConfig, CloudName, NewConnection, RunSummary, SyncProgress } from '../protocol';
+import type { CloudConfig, CloudName, ConnectionSummary, NewConnection, RunSummary, SyncProgress } from '../protocol';
 import { DEFAULT_SECRET_ENV } from '../core/credentials';
 import { redactingLogger } from '../core/logger';
 import { RampartService } from '../core/service';
@@ -27,7 +27,7 @@ import { requireOrganization } from '../evidence/organizations';
 import { defaultStoreDir } from './paths';
 import { StoreBusyError } from '../host/host';
 import { type LockInfo, acquireLockWaiting, liveHolder } from '../host/lock';
-import { connectDaemon, remoteConnect, remoteSync } from './remote';
+import { connectDaemon, remoteConnect, remoteRevoke, remoteSync } from './remote';
 
 async function main(argv: string[]): Promise<number> {
   const { command, values, rest } = parse(argv);
@@ -73,20 +73,22 @@ const CLI_LOCK_WAIT_MS = 120_000;
 const READ_ONLY = new Set(['status', 'grade', 'role-for-connector']);
 
 /**
- * The command while a daemon holds the store: sync and connect go to it over its socket; read-only commands read
+ * The command while a daemon holds the store: sync, connect and revoke go to it over its socket; read-only commands read
  * the store here; anything else that writes is refused with what to do. Undefined: the daemon no longer answers.
  */
 async function throughDaemon(command: string, values: CliValues, holder: LockInfo, storeDir: string): Promise<number | undefined> {
   if (READ_ONLY.has(command)) return inProcess(command, values, [], storeDir, false);
-  if (command !== 'sync' && command !== 'connect') {
+  if (!['sync', 'connect', 'revoke'].includes(command)) {
     throw new StoreBusyError(holder, storeDir, `'rampart ${command}' changes the store directly, which only one process may do: close the editor windows using this store (or stop 'rampart daemon', pid ${holder.pid}) and run it again.`);
   }
+  if (command === 'revoke' && !values.connection) throw new UsageError('revoke needs --connection N.');
   if (command === 'connect' && values.organization) throw new UsageError('connect --organization works on the store directly: close the editor windows using this store first, or attach the organization in the editor.');
   const input = command === 'connect' ? connectionInput(values) : undefined;
   const daemon = await connectDaemon(holder, storeDir, progressPrinter());
   if (!daemon) return undefined;
   if (process.env.RAMPART_VERBOSE) process.stderr.write(`[info] using the Rampart daemon (pid ${holder.pid}) serving this store\n`);
   try {
+    if (command === 'revoke') return revoked(await remoteRevoke(daemon, values.connection!));
     return input ? await remoteConnect(daemon, input, !values['no-sync']) : await remoteSync(daemon, values.connection);
   } finally {
     daemon.close();
@@ -183,7 +185,10 @@ async function verify(dir: string): Promise<number> {
 
 async function revoke(service: RampartService, v: CliValues): Promise<number> {
   if (!v.connection) throw new UsageError('revoke needs --connection N.');
-  const c = await service.revoke(v.connection);
+  return revoked(await service.revoke(v.connection));
+}
+
+function revoked(c: ConnectionSummary): number {
   console.log(`Revoked '${c.name}' (${c.id}) on ${c.deletedAt}: it will not sync again. Its runs and evidence are kept until ${c.pruneAfter?.slice(0, 10)}.`);
   console.log(c.credentialKind === 'secret' ? 'Remove its client secret from wherever the environment gets it, and delete the secret in Entra ID.' : `Delete ${'the certificate file'} if nothing else uses it.`);
   return 0;

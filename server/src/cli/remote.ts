@@ -56,6 +56,11 @@ export async function remoteConnect(d: RemoteDaemon, input: P.NewConnection, syn
   return report(d, await d.client.sendRequest(P.Sync.type, { connectionId: conn.id }));
 }
 
+/** `rampart revoke` through the daemon. */
+export async function remoteRevoke(d: RemoteDaemon, connection: string): Promise<P.ConnectionSummary> {
+  return d.client.sendRequest(P.Revoke.type, { connectionId: connection });
+}
+
 async function report(d: RemoteDaemon, runs: P.RunSummary[]): Promise<number> {
   if (!runs.length) { console.log('No connections to sync: run rampart connect first.'); return 1; }
   const names = new Map((await d.client.sendRequest(P.ListConnections.type)).map((c) => [c.id, c.name]));
