@@ -1,16 +1,18 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import {
+  CloseAction,
+  ErrorAction,
   LanguageClient,
   RevealOutputChannelOn,
   State,
-  TransportKind,
   type LanguageClientOptions,
   type RequestType,
   type RequestType0,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { ExportProgressNotification, GetAccessToken, GetCredential, StoreChanged, SyncProgressNotification, type ExportProgress, type SyncProgress } from '../../server/src/protocol';
+import { ExportProgressNotification, GetAccessToken, GetCredential, ShutdownDaemon, StoreChanged, SyncProgressNotification, type ExportProgress, type SyncProgress } from '../../server/src/protocol';
+import { connectOrStart } from '../../server/src/host/connect';
 import type { Credentials } from './credentials';
 import { answerAccessToken } from './signIn';
 import { ActionableError, DaemonNotRunningError, errorMessage, isConnectionLost } from './errors';
@@ -20,11 +22,15 @@ import { SECTION, daemonSettings } from './config';
 
 export type DaemonState = 'stopped' | 'starting' | 'running' | 'failed';
 
-/** How long a stop waits for the daemon's shutdown/exit handshake before the process is killed. */
+/** How long a stop waits for the daemon's shutdown/exit handshake before the connection is dropped. */
 const STOP_TIMEOUT_MS = 3000;
+/** A daemon this window starts exits this long after its last window closed. */
+const DAEMON_IDLE_EXIT_MS = 5 * 60_000;
 
 /**
- * Owns the daemon's lifecycle. Two disposable lists: `pushExt` for what lives as long as the extension (events,
+ * Owns this window's connection to the store's one daemon (host/): the first window starts it detached, every window
+ * connects to its user-only socket, and when the connection drops (the daemon crashed or was restarted) the client
+ * reconnects, starting a new daemon if none holds the store's lock. Two disposable lists: `pushExt` for what lives as long as the extension (events,
  * views, commands) and the client list for what lives as long as one LanguageClient (its handlers). Restart stops
  * with a timeout, disposes the client list, and starts a fresh client, so a client that failed to start is never
  * reused. Views and commands never hold the client: they call `request`, which waits for a start in progress.
@@ -35,6 +41,8 @@ export class Ctx implements vscode.Disposable {
   private readonly extensionSubscriptions: vscode.Disposable[] = [];
   private starting: Promise<LanguageClient> | undefined;
   private stopping = false;
+  /** Restart asked the shared daemon to exit: its connection closing is expected, not a crash to reconnect from. */
+  private restarting = false;
   private _state: DaemonState = 'stopped';
   private lastError: string | undefined;
 
@@ -94,9 +102,21 @@ export class Ctx implements vscode.Disposable {
     }
   }
 
+  /**
+   * Restarts the shared daemon (it then reads the store afresh): asks it to exit, which every window sees as a lost
+   * connection and reconnects from; this window starts the new one (or joins one another window started).
+   */
   async restart(): Promise<void> {
     this.log.info('Restarting the daemon');
-    await this.stop();
+    this.restarting = true;
+    try {
+      if (this.client && this._state === 'running') {
+        await this.client.sendRequest(ShutdownDaemon.type).catch((e: unknown) => this.log.warn(`The daemon did not take the restart: ${errorMessage(e)}`));
+      }
+      await this.stop();
+    } finally {
+      this.restarting = false;
+    }
     await this.start();
   }
 
@@ -141,9 +161,13 @@ export class Ctx implements vscode.Disposable {
     // The daemon opens its store in this folder and assumes it exists.
     await vscode.workspace.fs.createDirectory(this.extension.globalStorageUri);
 
-    const run = { module: serverModule, transport: TransportKind.ipc, args: ['--store', this.storePath] };
-    // Same options in debug mode: an --inspect port would collide when tests run several editors.
-    const serverOptions: ServerOptions = { run, debug: run };
+    // Called again by the language client each time it reconnects.
+    const serverOptions: ServerOptions = async () => {
+      const socket = await connectOrStart({
+        storeDir: this.storePath, serverModule, idleExitMs: DAEMON_IDLE_EXIT_MS, log: (line) => this.log.info(line),
+      });
+      return { reader: socket, writer: socket };
+    };
     const configWatcher = lintConfigWatcher();
     this.clientSubscriptions.push(configWatcher);
     const clientOptions: LanguageClientOptions = {
@@ -156,6 +180,13 @@ export class Ctx implements vscode.Disposable {
       // rampart.staleAfter, retentionDays, gracePeriodDays: read at start, re-read by the daemon on each change.
       initializationOptions: daemonSettings(),
       synchronize: { configurationSection: SECTION, fileEvents: configWatcher },
+      errorHandler: {
+        error: () => ({ action: ErrorAction.Continue }),
+        // The shared daemon went away: reconnect (serverOptions starts a new one if none holds the store's lock).
+        closed: () => this.restarting || this.stopping
+          ? { action: CloseAction.DoNotRestart, handled: true }
+          : { action: CloseAction.Restart, message: 'The connection to the Rampart daemon was lost; reconnecting.' },
+      },
     };
     // The id 'rampart' makes the client read `rampart.trace.server` itself.
     const client = new LanguageClient('rampart', 'Rampart', serverOptions, clientOptions);
@@ -194,7 +225,7 @@ export class Ctx implements vscode.Disposable {
 
   /** The language client restarts a crashed daemon on its own; mirror its state so views and status bar follow. */
   private onClientState(client: LanguageClient, state: State): void {
-    if (client !== this.client || this.stopping || this.starting) return;
+    if (client !== this.client || this.stopping || this.restarting || this.starting) return;
     if (state === State.Running) {
       this.setState('running');
     } else if (state === State.Starting) {

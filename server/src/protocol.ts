@@ -181,7 +181,11 @@ export interface AuditVerifyResult {
   rows: number;
   broken?: { index: number; id?: string; at?: string; action?: string; kind: string; message: string };
 }
-export interface CredentialParams { connectionId: string; connectionName: string; kind: CredentialKind }
+export interface CredentialParams {
+  connectionId: string; connectionName: string; kind: CredentialKind;
+  /** Where a CLI client finds the credential (the connection's secretEnv or certificateFile); editors ignore them. */
+  secretEnv?: string; certificateFile?: string;
+}
 export interface CredentialResult { secret?: string; certificatePem?: string }
 /** A token request for a 'microsoft-account' connection: the client asks VS Code's authentication provider silently. */
 export interface AccessTokenParams {
@@ -540,4 +544,13 @@ export namespace GetAccessToken {
    */
   export const method = 'rampart/getAccessToken' as const;
   export const type = new RequestType<AccessTokenParams, AccessTokenResult | null, void>(method);
+}
+
+export namespace ShutdownDaemon {
+  /**
+   * Client → daemon (Restart Daemon): the shared daemon exits once it answered, releasing the store's lock; every
+   * window then reconnects to a fresh daemon, which reads the store again. Refused by a daemon that serves one client.
+   */
+  export const method = 'rampart/shutdownDaemon' as const;
+  export const type = new RequestType0<void, void>(method);
 }

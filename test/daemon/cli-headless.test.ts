@@ -71,7 +71,7 @@ describe('headless: sealed credentials and rampart daemon', function () {
   });
 
   it('rampart daemon serves LSP on stdio with the sealed credentials', async () => {
-    const child = spawn(process.execPath, [CLI, 'daemon', '--store', store], {
+    const child = spawn(process.execPath, [CLI, 'daemon', '--stdio', '--store', store], {
       env: { ...process.env, NO_PROXY: '127.0.0.1,localhost', AZURE_CLIENT_SECRET: '', RAMPART_MASTER_KEY_FILE: key2 },
       stdio: ['pipe', 'pipe', 'inherit'],
     });

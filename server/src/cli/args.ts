@@ -51,7 +51,8 @@ Commands:
             to FILE for the app registration, the private PEM to KEYFILE (default FILE.key.pem, mode 600), used from then on
   credentials rotate-master-key --new-key-file FILE
             Re-wrap every sealed credential under a new master key
-  daemon    The daemon over LSP on stdin/stdout, for a machine without an editor (sealed credentials, scheduler)
+  daemon    The store's one daemon, for a machine without an editor (sealed credentials, scheduler): listens on the
+            user-only socket editors and rampart commands connect to [--stdio: LSP on stdin/stdout, one client]
   lint      Least-privilege analysis of role definitions, ARM templates and Bicep files
               [--format text|json|sarif] [--min-severity error|warning|information] PATHS/GLOBS...
               (folders are walked for .json, .jsonc and .bicep; exit 1 when a finding is an error)
@@ -100,6 +101,7 @@ const OPTIONS = {
   visibility: { type: 'string' },
   organization: { type: 'string' },
   explain: { type: 'boolean' },
+  stdio: { type: 'boolean' },
 } as const;
 
 export type CliValues = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { SdkSessionFactory } from '../azure/clients';
-import type { CloudConfig, CloudName, NewConnection, RunSummary, SyncProgress } from '../protocol';
+import type { CloudConfig, CloudName, ConnectionSummary, NewConnection, RunSummary, SyncProgress } from '../protocol';
 import { DEFAULT_SECRET_ENV } from '../core/credentials';
 import { redactingLogger } from '../core/logger';
 import { RampartService } from '../core/service';
@@ -25,6 +25,9 @@ import { rolesCommand } from './roles';
 import { gradeCommand, orgCommand, organizationsOf, treeBlock } from './organizations';
 import { requireOrganization } from '../evidence/organizations';
 import { defaultStoreDir } from './paths';
+import { StoreBusyError } from '../host/host';
+import { type LockInfo, acquireLockWaiting, liveHolder } from '../host/lock';
+import { connectDaemon, remoteConnect, remoteRevoke, remoteSync } from './remote';
 
 async function main(argv: string[]): Promise<number> {
   const { command, values, rest } = parse(argv);
@@ -35,14 +38,67 @@ async function main(argv: string[]): Promise<number> {
   // role-for-connector needs the store only to read a named connection's subscriptions.
   if (command === 'role-for-connector' && !values.connection) return roleCommand(undefined, values);
   if (!['connect', 'sync', 'status', 'verify', 'revoke', 'export', 'role-for-connector', 'credentials', 'daemon', 'assessment', 'org', 'grade', 'roles'].includes(command)) throw new UsageError(`Unknown command '${command}'.`);
-  if (command === 'daemon') return daemonCommand(values.store ?? defaultStoreDir());
+  if (command === 'daemon') return daemonCommand(values.store ?? defaultStoreDir(), !!values.stdio);
   // verify reads the file as it is and never opens the store for writing.
   // verify PATH checks an exported bundle; without PATH, the store's audit log.
   if (command === 'verify') return rest.length ? verifyBundleCommand(rest) : verify(values.store ?? defaultStoreDir());
 
+  const storeDir = values.store ?? defaultStoreDir();
+  // One writer per store: a running daemon does the work, or this command holds the store's lock while it does.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const holder = await liveHolder(storeDir);
+    if (holder?.kind === 'daemon') {
+      const code = await throughDaemon(command, values, holder, storeDir);
+      if (code !== undefined) return code;
+      continue; // the daemon went away meanwhile: look again
+    }
+    const r = await acquireLockWaiting(storeDir, { kind: 'cli' }, CLI_LOCK_WAIT_MS,
+      (h) => process.stderr.write(`Waiting for the rampart command (pid ${h.pid}) working on this store to finish...\n`));
+    if (!r.acquired) {
+      if (r.holder.kind === 'daemon') continue;
+      throw new StoreBusyError(r.holder, storeDir);
+    }
+    try {
+      return await inProcess(command, values, rest, storeDir, true);
+    } finally {
+      r.lock.release();
+    }
+  }
+  throw new Error(`The daemon of ${storeDir} keeps starting and stopping; try again.`);
+}
+
+/** How long a command waits for another one holding the store's lock. */
+const CLI_LOCK_WAIT_MS = 120_000;
+/** Commands that only read the store: they run beside a daemon, reading the file it writes atomically. */
+const READ_ONLY = new Set(['status', 'grade', 'role-for-connector']);
+
+/**
+ * The command while a daemon holds the store: sync, connect and revoke go to it over its socket; read-only commands read
+ * the store here; anything else that writes is refused with what to do. Undefined: the daemon no longer answers.
+ */
+async function throughDaemon(command: string, values: CliValues, holder: LockInfo, storeDir: string): Promise<number | undefined> {
+  if (READ_ONLY.has(command)) return inProcess(command, values, [], storeDir, false);
+  if (!['sync', 'connect', 'revoke'].includes(command)) {
+    throw new StoreBusyError(holder, storeDir, `'rampart ${command}' changes the store directly, which only one process may do: close the editor windows using this store (or stop 'rampart daemon', pid ${holder.pid}) and run it again.`);
+  }
+  if (command === 'revoke' && !values.connection) throw new UsageError('revoke needs --connection N.');
+  if (command === 'connect' && values.organization) throw new UsageError('connect --organization works on the store directly: close the editor windows using this store first, or attach the organization in the editor.');
+  const input = command === 'connect' ? connectionInput(values) : undefined;
+  const daemon = await connectDaemon(holder, storeDir, progressPrinter());
+  if (!daemon) return undefined;
+  if (process.env.RAMPART_VERBOSE) process.stderr.write(`[info] using the Rampart daemon (pid ${holder.pid}) serving this store\n`);
+  try {
+    if (command === 'revoke') return revoked(await remoteRevoke(daemon, values.connection!));
+    return input ? await remoteConnect(daemon, input, !values['no-sync']) : await remoteSync(daemon, values.connection);
+  } finally {
+    daemon.close();
+  }
+}
+
+/** The command on the store in this process; `writable` only while this process holds the store's lock. */
+async function inProcess(command: string, values: CliValues, rest: string[], storeDir: string, writable: boolean): Promise<number> {
   const verbose = !!process.env.RAMPART_VERBOSE;
   const log = redactingLogger((level, line) => { if (verbose || level !== 'info') process.stderr.write(`[${level}] ${line}\n`); });
-  const storeDir = values.store ?? defaultStoreDir();
   const store = await Store.open(storeDir, { onWarning: (m) => log.warn(m) });
   const service = new RampartService({
     store, clock: systemClock, sessions: new SdkSessionFactory(), credentials: await cliCredentials(storeDir), log,
@@ -53,7 +109,8 @@ async function main(argv: string[]): Promise<number> {
     gracePeriodDays: process.env.RAMPART_GRACE_PERIOD_DAYS ? Number(process.env.RAMPART_GRACE_PERIOD_DAYS) : undefined,
     framework: process.env.RAMPART_FRAMEWORK,
   });
-  await service.start();
+  // Start fails interrupted runs and prunes: writes, for the lock holder only.
+  if (writable) await service.start();
 
   switch (command) {
     case 'connect': return connect(service, values);
@@ -70,20 +127,24 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function connect(service: RampartService, v: CliValues): Promise<number> {
+function connectionInput(v: CliValues): NewConnection {
   const cli = v['azure-cli'] === true;
   const required: ('name' | 'tenant' | 'client-id')[] = cli ? ['name', 'tenant'] : ['name', 'tenant', 'client-id'];
   const missing = required.filter((k) => !v[k]);
   if (missing.length) throw new UsageError(`connect needs ${missing.map((m) => '--' + m).join(', ')}.`);
   if (v['client-secret-env'] && v.certificate) throw new UsageError('Give either --client-secret-env or --certificate, not both.');
   if (cli && (v['client-secret-env'] || v.certificate)) throw new UsageError('--azure-cli signs in with your az login: give no --client-secret-env or --certificate.');
-  const input: NewConnection = {
+  return {
     name: v.name!, description: v.description, tenantId: v.tenant!, clientId: v['client-id'] ?? '',
     credentialKind: cli ? 'azure-cli' : v.certificate ? 'certificate' : 'secret',
     secretEnv: v.certificate || cli ? undefined : v['client-secret-env'] ?? DEFAULT_SECRET_ENV,
     certificateFile: v.certificate ? path.resolve(v.certificate) : undefined,
     subscriptions: v.subscription ?? [], managementGroup: v['management-group'], cloud: cloudFrom(v),
   };
+}
+
+async function connect(service: RampartService, v: CliValues): Promise<number> {
+  const input = connectionInput(v);
   // An unknown organization fails before the connection is created.
   if (v.organization) requireOrganization(service.store.data, v.organization);
   const conn = await service.connect(input);
@@ -128,7 +189,10 @@ async function verify(dir: string): Promise<number> {
 
 async function revoke(service: RampartService, v: CliValues): Promise<number> {
   if (!v.connection) throw new UsageError('revoke needs --connection N.');
-  const c = await service.revoke(v.connection);
+  return revoked(await service.revoke(v.connection));
+}
+
+function revoked(c: ConnectionSummary): number {
   console.log(`Revoked '${c.name}' (${c.id}) on ${c.deletedAt}: it will not sync again. Its runs and evidence are kept until ${c.pruneAfter?.slice(0, 10)}.`);
   if (c.credentialKind === 'secret') console.log('Remove its client secret from wherever the environment gets it, and delete the secret in Entra ID.');
   else if (c.credentialKind === 'certificate') console.log('Delete the certificate file if nothing else uses it.');

@@ -33,6 +33,30 @@ export function askClientToken(connection: Pick<Connection, 'sendRequest'>, time
   };
 }
 
+/**
+ * Asks each connected client (window) in turn until one has a session: the shared daemon serves several windows, and
+ * any of them may hold the Microsoft account. Rejects when no client could answer at all (no window open).
+ */
+export function askEachClient(clients: () => Pick<Connection, 'sendRequest'>[], timeoutMs = 60_000): AskClientToken {
+  return async (params) => {
+    const all = clients();
+    if (!all.length) throw new Error('no VS Code window is connected to the daemon');
+    let answered = false;
+    let lastError: unknown;
+    for (const client of all) {
+      try {
+        const r = await askClientToken(client, timeoutMs)(params);
+        answered = true;
+        if (r?.token) return r;
+      } catch (e) {
+        lastError = e;
+      }
+    }
+    if (!answered) throw lastError;
+    return null;
+  };
+}
+
 export const INTERACTIVE_KINDS: ReadonlySet<string> = new Set(['azure-cli', 'microsoft-account']);
 
 /** The credential of an interactive connection; undefined for service-principal kinds (other sources answer). */

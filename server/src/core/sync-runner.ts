@@ -147,7 +147,10 @@ export async function failInterruptedRuns(store: Store, clock: Clock): Promise<n
   await store.update((d) => {
     for (const r of d.runs) {
       if (r.status !== 'running') continue;
-      Object.assign(r, { status: 'failed', endedAt: clock.now().toISOString(), errorCode: 'interrupted', error: 'The sync was interrupted: Rampart stopped before it finished. Nothing from it was saved.' });
+      const error = 'The sync was interrupted: Rampart stopped before it finished. Nothing from it was saved.';
+      Object.assign(r, { status: 'failed', endedAt: clock.now().toISOString(), errorCode: 'interrupted', error });
+      // Audited like any failed sync, so the audit log accounts for every run.
+      appendAudit(d, clock.now(), 'sync-failure', r.connectionId, { runId: r.id, code: 'interrupted', message: error });
     }
   });
   return stale.length;

@@ -19,6 +19,7 @@ import { registerExportTests } from './export.test';
 import { registerSetupTests } from './setup.test';
 import { registerRolesTests } from './roles.test';
 import { registerOrganizationTests } from './organizations.test';
+import { registerDaemonTests } from './daemon.test';
 
 const PREFIX = '[rampart-e2e]';
 
@@ -78,6 +79,7 @@ export function run(): Promise<void> {
   registerExportTests();
   registerSetupTests();
   registerOrganizationTests();
+  registerDaemonTests();
   // Last: it makes this user a viewer for a moment, then restores the store's roles.
   registerRolesTests();
   return new Promise((resolve, reject) => {

@@ -1,0 +1,77 @@
+/**
+ * The client side of the shared daemon: connect to the daemon holding the store's lock, or start one detached when
+ * none does (or the one that did has died), then connect. Several windows starting at once each may spawn a daemon;
+ * the lock lets one win, the others exit, and every window connects to the winner. Used by the extension (ctx.ts),
+ * which calls it again when the connection drops, so windows reconnect after a crash.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { DAEMON_LOG, liveHolder } from './lock';
+
+export interface StartDaemonOptions {
+  storeDir: string;
+  /** The daemon's entry (dist/server.js). */
+  serverModule: string;
+  /** Node to run it with (default this process's; the editor's Electron runs as Node through ELECTRON_RUN_AS_NODE). */
+  execPath?: string;
+  env?: NodeJS.ProcessEnv;
+  /** A daemon this call starts exits after this long with no client. */
+  idleExitMs?: number;
+  /** Give up after this long (default 60 s: a CLI command holding the store may have to finish first). */
+  timeoutMs?: number;
+  log?(line: string): void;
+}
+
+export class DaemonStartError extends Error {}
+
+/** Resolves with a socket connected to the store's daemon, started here if needed. */
+export async function connectOrStart(o: StartDaemonOptions): Promise<net.Socket> {
+  const deadline = Date.now() + (o.timeoutMs ?? 60_000);
+  let child: ChildProcess | undefined;
+  let spawned = 0;
+  let lastExit: string | undefined;
+  let toldWaiting = false;
+  for (;;) {
+    const holder = await liveHolder(o.storeDir);
+    if (holder?.kind === 'daemon' && holder.socket) {
+      const socket = await connectSocket(holder.socket);
+      if (socket) return socket;
+      // Listening is not up yet (the daemon is starting), or it is exiting: ask again shortly.
+    } else if (holder) {
+      if (!toldWaiting) o.log?.(`Waiting for the rampart process (pid ${holder.pid}) working on the store to finish`);
+      toldWaiting = true;
+    } else if (!child || child.exitCode !== null || child.signalCode !== null) {
+      if (spawned >= 3) throw new DaemonStartError(`The Rampart daemon did not start (${lastExit}); see ${path.join(o.storeDir, DAEMON_LOG)}.`);
+      child = spawnDaemon(o);
+      spawned++;
+      const started = child;
+      started.once('exit', (code, signal) => { lastExit = signal ? `killed by ${signal}` : `exit code ${code}`; });
+      o.log?.(`Started the Rampart daemon (pid ${started.pid}) for ${o.storeDir}`);
+    }
+    if (Date.now() > deadline) throw new DaemonStartError(`No Rampart daemon answered for ${o.storeDir} in time${lastExit ? ` (${lastExit})` : ''}; see ${path.join(o.storeDir, DAEMON_LOG)}.`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A connected socket, or undefined when nothing listens there. */
+export function connectSocket(endpoint: string): Promise<net.Socket | undefined> {
+  return new Promise((resolve) => {
+    const socket = net.connect(endpoint);
+    socket.once('connect', () => { socket.removeAllListeners('error'); resolve(socket); });
+    socket.once('error', () => { socket.destroy(); resolve(undefined); });
+  });
+}
+
+/** Detached, in its own process group, with no stdio tied to ours: it outlives the window that started it. */
+function spawnDaemon(o: StartDaemonOptions): ChildProcess {
+  const args = [o.serverModule, '--store', o.storeDir, '--listen'];
+  if (o.idleExitMs !== undefined) args.push('--idle-exit-ms', String(o.idleExitMs));
+  const child = spawn(o.execPath ?? process.execPath, args, {
+    detached: true, stdio: 'ignore', windowsHide: true,
+    env: { ...(o.env ?? process.env), ELECTRON_RUN_AS_NODE: '1' },
+  });
+  child.on('error', () => undefined);
+  child.unref();
+  return child;
+}

@@ -1,0 +1,148 @@
+/**
+ * One writer per store: `rampart.lock` in the store folder names the process that works on the store (a daemon with
+ * the socket it listens on, or a CLI command working in-process). It is created atomically (a complete temporary
+ * file hard-linked into place, which fails if the lock exists), so a reader never sees a half-written lock. A lock
+ * whose process is gone (a daemon killed with -9) is stale and taken over; a live one refuses.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs, unlinkSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+export const LOCK_FILE = 'rampart.lock';
+/** The log of a detached daemon, in the store folder next to its lock. */
+export const DAEMON_LOG = 'daemon.log';
+/** A takeover that has not finished in this time was abandoned by a process that died in the middle of it. */
+const TAKEOVER_STALE_MS = 10_000;
+
+export type LockKind = 'daemon' | 'cli';
+
+export interface LockInfo {
+  pid: number;
+  kind: LockKind;
+  /** The daemon's socket (POSIX) or named pipe (Windows); absent for a CLI. */
+  socket?: string;
+  startedAt: string;
+  /** Tells this holder's lock from a later one of the same pid. */
+  token: string;
+}
+
+export type AcquireResult = { acquired: true; lock: HeldLock } | { acquired: false; holder: LockInfo };
+
+/** A lock this process holds. `release` removes it only while it is still ours. */
+export class HeldLock {
+  private released = false;
+  constructor(readonly file: string, readonly info: LockInfo) {}
+
+  /** Synchronous, so it also runs in a process 'exit' handler. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    try {
+      if (parseLock(readFileSync(this.file, 'utf8'))?.token === this.info.token) unlinkSync(this.file);
+    } catch {
+      // Already gone: nothing to release.
+    }
+  }
+}
+
+export function lockFile(storeDir: string): string {
+  return path.join(storeDir, LOCK_FILE);
+}
+
+/** Whether a process with this pid exists (EPERM: it exists, another user's). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The lock's holder if a live process holds it; undefined when there is no lock or it is stale. */
+export async function liveHolder(storeDir: string): Promise<LockInfo | undefined> {
+  const info = await readLock(lockFile(storeDir));
+  return info && isAlive(info.pid) ? info : undefined;
+}
+
+/** Takes the store's lock, taking over a stale one; refuses (with the holder) while a live process holds it. */
+export async function acquireLock(storeDir: string, what: { kind: LockKind; socket?: string }): Promise<AcquireResult> {
+  await fs.mkdir(storeDir, { recursive: true, mode: 0o700 });
+  const file = lockFile(storeDir);
+  const info: LockInfo = { pid: process.pid, kind: what.kind, socket: what.socket, startedAt: new Date().toISOString(), token: randomBytes(8).toString('hex') };
+  for (let attempt = 0; attempt < 50; attempt++) {
+    if (await createExclusive(file, info)) return { acquired: true, lock: new HeldLock(file, info) };
+    const holder = await readLock(file);
+    if (holder && isAlive(holder.pid)) return { acquired: false, holder };
+    // Stale (its process died) or unreadable: one process at a time removes it, then everyone races to create.
+    await takeOverStale(file, holder);
+  }
+  throw new Error(`Could not take the lock ${file}: it keeps changing hands.`);
+}
+
+/** Polls until the lock is ours, or until `timeoutMs` passed (then returns who still holds it). */
+export async function acquireLockWaiting(storeDir: string, what: { kind: LockKind; socket?: string }, timeoutMs: number, onWait?: (holder: LockInfo) => void): Promise<AcquireResult> {
+  const deadline = Date.now() + timeoutMs;
+  let told = false;
+  for (;;) {
+    const r = await acquireLock(storeDir, what);
+    if (r.acquired || Date.now() >= deadline || r.holder.kind === 'daemon') return r;
+    if (!told) onWait?.(r.holder);
+    told = true;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}
+
+async function createExclusive(file: string, info: LockInfo): Promise<boolean> {
+  const tmp = `${file}.${process.pid}.${info.token}.tmp`;
+  await fs.writeFile(tmp, JSON.stringify(info) + '\n', { mode: 0o600 });
+  try {
+    await fs.link(tmp, file);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    await fs.rm(tmp, { force: true });
+  }
+}
+
+async function takeOverStale(file: string, seen: LockInfo | undefined): Promise<void> {
+  const guard = `${file}.takeover`;
+  let handle;
+  try {
+    handle = await fs.open(guard, 'wx', 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    // Someone else is taking over; a guard left by a process that died mid-takeover is removed after a while.
+    const st = await fs.stat(guard).catch(() => undefined);
+    if (st && Date.now() - st.mtimeMs > TAKEOVER_STALE_MS) await fs.rm(guard, { force: true });
+    await new Promise((res) => setTimeout(res, 20));
+    return;
+  }
+  try {
+    // Still the same stale lock (not one a faster process created meanwhile)? Then remove it.
+    const now = await readLock(file);
+    if (now?.token === seen?.token && !(now && isAlive(now.pid))) await fs.rm(file, { force: true });
+  } finally {
+    await handle.close();
+    await fs.rm(guard, { force: true });
+  }
+}
+
+async function readLock(file: string): Promise<LockInfo | undefined> {
+  try {
+    return parseLock(await fs.readFile(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function parseLock(text: string): LockInfo | undefined {
+  try {
+    const v = JSON.parse(text) as Partial<LockInfo>;
+    return typeof v.pid === 'number' && (v.kind === 'daemon' || v.kind === 'cli') && typeof v.token === 'string' ? v as LockInfo : undefined;
+  } catch {
+    return undefined;
+  }
+}

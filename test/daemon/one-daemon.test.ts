@@ -1,0 +1,195 @@
+/**
+ * One daemon for all windows, with real processes: the daemon is dist/server.js started detached by the first
+ * window, windows are LSP clients over its socket, the CLI is dist/cli.js, Azure is the emulator.
+ */
+import { strict as assert } from 'node:assert';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as P from '../../server/src/protocol';
+import { endpointFor } from '../../server/src/host/endpoint';
+import { LOCK_FILE } from '../../server/src/host/lock';
+import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
+import { APP, SECRET, TENANT, emulatorCloud, scenario } from './fixtures';
+import { SERVER, daemonPid, openWindow, rampart, run, stopDaemon, storeData, until, type Window } from './shared-daemon';
+
+describe('one daemon for all windows (real processes)', function () {
+  // Generous: each test starts daemons (a 10 MB bundle each) on a 2-core machine that other suites load too.
+  this.timeout(180_000);
+  let emu: EmulatorHandle;
+  let store: string;
+  const windows: Window[] = [];
+  const open = async (settings?: P.DaemonSettings) => { const w = await openWindow(store, settings); windows.push(w); return w; };
+  const connect = (w: Window, name: string) => w.client.sendRequest(P.Connect.type, { name, tenantId: TENANT, clientId: APP, credentialKind: 'secret', cloud: emulatorCloud(emu) });
+
+  beforeEach(async () => {
+    emu = await startEmulator({ scenario: scenario() });
+    store = await fs.mkdtemp(path.join(os.tmpdir(), 'rampart-one-daemon-'));
+  });
+  afterEach(async () => {
+    for (const w of windows.splice(0)) w.close();
+    await stopDaemon(store);
+    await emu.stop();
+    await fs.rm(store, { recursive: true, force: true });
+  });
+
+  it('two windows and the CLI syncing at once share one daemon and lose no write', async () => {
+    const a = await open();
+    const b = await open();
+    const pid = await daemonPid(store);
+    const [one, two, three] = [await connect(a, 'One'), await connect(a, 'Two'), await connect(b, 'Three')];
+    // Each connection's secret is known to one party only: the daemon asks every client until one has it.
+    a.secrets.set(one.id, { secret: SECRET });
+    b.secrets.set(two.id, { secret: SECRET });
+    // Slow enough that the three syncs overlap.
+    emu.addFault({ route: 'roleAssignments$', latencyMs: 150 });
+    for (let round = 0; round < 2; round++) {
+      const [ra, rb, cli] = await Promise.all([
+        a.client.sendRequest(P.Sync.type, { connectionId: one.id }),
+        b.client.sendRequest(P.Sync.type, { connectionId: two.id }),
+        rampart(['sync', '--store', store, '--connection', 'Three'], { AZURE_CLIENT_SECRET: SECRET, RAMPART_VERBOSE: '1' }),
+      ]);
+      assert.equal(ra[0].status, 'succeeded', ra[0].error);
+      assert.equal(rb[0].status, 'succeeded', rb[0].error);
+      assert.equal(cli.code, 0, cli.out);
+      assert.match(cli.out, new RegExp(`using the Rampart daemon \\(pid ${pid}\\)`), 'the CLI went through the daemon');
+      assert.match(cli.out, /Three: .*succeeded/);
+    }
+    assert.equal(await daemonPid(store), pid, 'still the one daemon');
+
+    const data = await storeData(store);
+    assert.equal(data.runs.length, 6, 'every run recorded');
+    assert.ok(data.runs.every((r) => r.status === 'succeeded'));
+    for (const c of [one, two, three]) assert.equal(data.runs.filter((r) => r.connectionId === c.id).length, 2);
+    const syncRows = data.audit.filter((r) => r.action === 'sync');
+    assert.deepEqual(syncRows.map((r) => r.details?.runId).sort(), data.runs.map((r) => r.id).sort(), 'one audit row per run');
+    const runIds = new Set(data.runs.map((r) => r.id));
+    assert.ok(data.evidence.length > 0 && data.evidence.every((e) => runIds.has(e.runId!)), 'evidence points at recorded runs');
+    const verify = await rampart(['verify', '--store', store]);
+    assert.equal(verify.code, 0, verify.out);
+    assert.match(verify.out, /Audit log intact/);
+    // A sync shows in every window, whoever started it.
+    for (const w of [a, b]) {
+      for (const r of data.runs) assert.ok(w.progress.some((p) => p.runId === r.id), `window sees progress of ${r.id}`);
+      assert.ok(w.storeChanged.includes('sync'));
+    }
+    // The CLI's secret never reached the store.
+    assert.ok(!(await fs.readFile(path.join(store, 'rampart.json'), 'utf8')).includes(SECRET));
+  });
+
+  it('kill -9 mid-sync leaves the store intact, fails the run, and windows reconnect to a new daemon', async () => {
+    const a = await open();
+    const b = await open();
+    const c = await connect(a, 'Crash');
+    a.secrets.set(c.id, { secret: SECRET });
+    const [first] = await a.client.sendRequest(P.Sync.type, { connectionId: c.id });
+    assert.equal(first.status, 'succeeded', first.error);
+    const before = await storeData(store);
+
+    emu.addFault({ route: 'roleAssignments$', latencyMs: 30_000 });
+    const pending = a.client.sendRequest(P.Sync.type, { connectionId: c.id });
+    pending.catch(() => undefined);
+    await until('the second run to be recorded as running', async () => (await storeData(store)).runs.some((r) => r.status === 'running'));
+    await until('both windows to see it running', () => a.progress.length > 0 && b.progress.some((p) => p.runId !== first.id));
+    const pid = await daemonPid(store);
+    process.kill(pid, 'SIGKILL');
+    await Promise.all([a.closed, b.closed]);
+    a.close();
+    b.close();
+    await assert.rejects(pending);
+
+    // What the extension does when its connection drops: connect again, starting a daemon since none holds the lock.
+    emu.clearFaults();
+    const [a2, b2] = await Promise.all([open(), open()]);
+    const pid2 = await daemonPid(store);
+    assert.notEqual(pid2, pid);
+    const lock = JSON.parse(await fs.readFile(path.join(store, LOCK_FILE), 'utf8'));
+    assert.equal(lock.pid, pid2, 'the stale lock was taken over');
+
+    const [conn] = await b2.client.sendRequest(P.ListConnections.type);
+    const interrupted = conn.recentRuns.find((r) => r.id !== first.id)!;
+    assert.equal(interrupted.status, 'failed');
+    assert.equal(interrupted.errorCode, 'interrupted');
+    const data = await storeData(store);
+    assert.equal(data.evidence.length, before.evidence.length, 'the evidence of the good sync is kept');
+    const row = data.audit.find((r) => r.action === 'sync-failure');
+    assert.equal(row?.details?.runId, interrupted.id);
+    assert.equal(row?.details?.code, 'interrupted');
+    const verify = await rampart(['verify', '--store', store]);
+    assert.equal(verify.code, 0, verify.out);
+
+    a2.secrets.set(c.id, { secret: SECRET });
+    const [next] = await a2.client.sendRequest(P.Sync.type, { connectionId: c.id });
+    assert.equal(next.status, 'succeeded', next.error);
+  });
+
+  it('a second daemon for the store refuses, a CLI command that would write beside it too; CLI connect and revoke go through it', async () => {
+    const a = await open();
+    const pid = await daemonPid(store);
+    const c = await connect(a, 'Only');
+    const second = await run(SERVER, ['--store', store, '--listen']);
+    assert.equal(second.code, 3, second.out);
+    assert.match(second.out, new RegExp(`Another Rampart daemon \\(pid ${pid}\\) already serves`));
+    const headless = await rampart(['daemon', '--store', store]);
+    assert.equal(headless.code, 1, headless.out);
+    assert.match(headless.out, /already serves/);
+    const before = await fs.readFile(path.join(store, 'rampart.json'), 'utf8');
+    const seal = await rampart(['credentials', 'seal', '--store', store, '--connection', 'Only'], { AZURE_CLIENT_SECRET: SECRET, RAMPART_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') });
+    assert.equal(seal.code, 1, seal.out);
+    assert.match(seal.out, /'rampart credentials' changes the store directly.*close the editor windows/);
+    assert.equal(await fs.readFile(path.join(store, 'rampart.json'), 'utf8'), before, 'the store is untouched');
+    await assert.rejects(fs.stat(path.join(store, 'credentials.sealed.json')), 'nothing was sealed');
+    // Connecting from the CLI goes through the daemon: the window hears of it and sees it.
+    const target = ['--authority-host', emu.authorityHost, '--arm-endpoint', emu.armEndpoint, '--ca-file', emu.caFile];
+    const cliConnect = await rampart(['connect', '--store', store, '--name', 'FromCli', '--tenant', TENANT, '--client-id', APP, ...target], { AZURE_CLIENT_SECRET: SECRET });
+    assert.equal(cliConnect.code, 0, cliConnect.out);
+    assert.match(cliConnect.out, /Connected 'FromCli'[\s\S]*FromCli: .*succeeded/);
+    assert.deepEqual((await a.client.sendRequest(P.ListConnections.type)).map((x) => x.name), ['Only', 'FromCli']);
+    assert.ok(a.storeChanged.includes('connect') && a.storeChanged.includes('sync'));
+    // So does revoke.
+    const revoke = await rampart(['revoke', '--store', store, '--connection', 'Only']);
+    assert.equal(revoke.code, 0, revoke.out);
+    assert.match(revoke.out, /Revoked 'Only'/);
+    assert.ok((await a.client.sendRequest(P.ListConnections.type)).find((x) => x.id === c.id)?.deletedAt, 'the window sees it revoked');
+    // Reading beside the daemon is fine.
+    const status = await rampart(['status', '--store', store]);
+    assert.equal(status.code, 0, status.out);
+    assert.match(status.out, /Only/);
+    assert.equal(await daemonPid(store), pid);
+  });
+
+  it('the socket and its folder are the user\'s only', async function () {
+    if (process.platform === 'win32') this.skip();
+    await open();
+    const endpoint = endpointFor(store);
+    const lock = JSON.parse(await fs.readFile(path.join(store, LOCK_FILE), 'utf8'));
+    assert.equal(lock.socket, endpoint);
+    const dir = await fs.stat(path.dirname(endpoint));
+    assert.equal(dir.mode & 0o777, 0o700);
+    assert.equal(dir.uid, process.getuid!());
+    const sock = await fs.lstat(endpoint);
+    assert.ok(sock.isSocket());
+    assert.equal(sock.mode & 0o777, 0o600);
+    assert.equal((await fs.stat(path.join(store, LOCK_FILE))).mode & 0o777, 0o600);
+  });
+
+  it('a daemon waits while a CLI command holds the store, then serves', async () => {
+    // A command working in-process holds the lock (a sleeping process stands in for it).
+    const cli = (await import('node:child_process')).spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    await fs.writeFile(path.join(store, LOCK_FILE), JSON.stringify({ pid: cli.pid, kind: 'cli', startedAt: new Date().toISOString(), token: 'cli' }), { mode: 0o600 });
+    const daemon = (await import('node:child_process')).spawn(process.execPath, [path.resolve(__dirname, '../../dist/cli.js'), 'daemon', '--store', store], { env: { ...process.env, NO_PROXY: '127.0.0.1' } });
+    let err = '';
+    daemon.stderr.on('data', (d) => (err += d));
+    try {
+      await until('the daemon to wait', () => /Waiting for the rampart command \(pid \d+\)/.test(err));
+      assert.equal(JSON.parse(await fs.readFile(path.join(store, LOCK_FILE), 'utf8')).pid, cli.pid, 'the CLI keeps the lock');
+      cli.kill('SIGKILL');
+      await until('the daemon to serve', () => /serving/.test(err));
+      assert.equal(await daemonPid(store), daemon.pid);
+      const w = await open();
+      assert.deepEqual(await w.client.sendRequest(P.ListConnections.type), []);
+    } finally {
+      cli.kill('SIGKILL');
+    }
+  });
+});

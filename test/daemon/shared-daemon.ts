@@ -1,0 +1,85 @@
+/**
+ * Real processes for the one-daemon tests: windows connect the way the extension does (host/connect.ts starts the
+ * detached daemon of dist/server.js, or joins the one holding the store's lock), each as an LSP client over the
+ * socket with its own in-memory SecretStorage; the CLI is dist/cli.js.
+ */
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type * as net from 'node:net';
+import { StreamMessageReader, StreamMessageWriter, createProtocolConnection, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
+import * as P from '../../server/src/protocol';
+import { connectOrStart } from '../../server/src/host/connect';
+import { isAlive, liveHolder } from '../../server/src/host/lock';
+
+export const SERVER = path.resolve(__dirname, '../../dist/server.js');
+export const CLI = path.resolve(__dirname, '../../dist/cli.js');
+/** What the daemon and the CLI inherit: no proxy for the emulator, no ambient secret. */
+export const ENV = { ...process.env, NO_PROXY: '127.0.0.1,localhost', NO_COLOR: '1', AZURE_CLIENT_SECRET: '' };
+
+export interface Window {
+  client: ProtocolConnection;
+  socket: net.Socket;
+  secrets: Map<string, P.CredentialResult>;
+  progress: P.SyncProgress[];
+  storeChanged: string[];
+  closed: Promise<void>;
+  close(): void;
+}
+
+/** A window: connects to the store's daemon (starting it if needed) and initializes an LSP session. */
+export async function openWindow(storeDir: string, initializationOptions?: P.DaemonSettings): Promise<Window> {
+  const socket = await connectOrStart({ storeDir, serverModule: SERVER, env: ENV, idleExitMs: 60_000, timeoutMs: 60_000 });
+  const client = createProtocolConnection(new StreamMessageReader(socket), new StreamMessageWriter(socket));
+  const w: Window = {
+    client, socket, secrets: new Map(), progress: [], storeChanged: [],
+    closed: new Promise((resolve) => socket.once('close', () => resolve())),
+    close: () => { client.dispose(); socket.destroy(); },
+  };
+  client.onRequest(P.GetCredential.type, (p) => w.secrets.get(p.connectionId) ?? null);
+  client.onNotification(P.SyncProgressNotification.type, (p) => w.progress.push(p));
+  client.onNotification(P.StoreChanged.type, (p) => w.storeChanged.push(p.reason));
+  client.listen();
+  await client.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {}, initializationOptions });
+  await client.sendNotification('initialized', {});
+  return w;
+}
+
+/** The pid of the daemon holding the store's lock. */
+export async function daemonPid(storeDir: string): Promise<number> {
+  const h = await liveHolder(storeDir);
+  if (h?.kind !== 'daemon') throw new Error(`no daemon holds ${storeDir}`);
+  return h.pid;
+}
+
+/** Ends the store's daemon (if any) as a user would (SIGTERM: it removes its socket and lock) and waits for it. */
+export async function stopDaemon(storeDir: string): Promise<void> {
+  const h = await liveHolder(storeDir);
+  if (!h || h.pid === process.pid) return;
+  process.kill(h.pid, 'SIGTERM');
+  await until(`pid ${h.pid} to exit`, () => !isAlive(h.pid));
+}
+
+export function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [file, ...args], { env: { ...ENV, ...env } });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (out += d));
+    p.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+export const rampart = (args: string[], env: NodeJS.ProcessEnv = {}) => run(CLI, args, env);
+
+export async function storeData(storeDir: string): Promise<{ runs: { id: string; status: string; connectionId: string; errorCode?: string }[]; audit: { action: string; connectionId?: string; details?: Record<string, unknown> }[]; evidence: { runId?: string; lastRunId?: string }[] }> {
+  return JSON.parse(await fs.readFile(path.join(storeDir, 'rampart.json'), 'utf8'));
+}
+
+export async function until(what: string, cond: () => Promise<boolean> | boolean, tries = 1200): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
