@@ -15,6 +15,8 @@ import { describeSchedule } from './core/settings';
 import { registerExportHandlers } from './export-server';
 import { registerRolesHandlers } from './roles-server';
 import { LINT_CAPABILITIES, registerLintFeatures } from './lint-server/register';
+import type { LintDocuments } from './lint-server/documents';
+import { TenantRoleCache } from './core/tenant-roles';
 import type { ConnectionRecord } from './store/schema';
 import { Store } from './store/store';
 import type { Clock } from './util/clock';
@@ -44,6 +46,8 @@ export class Daemon {
   private readonly log: Logger;
   private initSettings?: P.DaemonSettings;
   private canPullConfiguration = false;
+  private lint?: LintDocuments;
+  private readonly tenantRoles = new TenantRoleCache(() => this.service?.store.data);
 
   constructor(private readonly connection: Connection, private readonly options: DaemonOptions) {
     this.log = redactingLogger((level, line) => connection.console[level === 'warn' ? 'warn' : level](line));
@@ -103,7 +107,7 @@ export class Daemon {
       return runs;
     });
     registerExportHandlers(c, { service: () => this.svc(), clock: this.options.clock, changed: (reason) => this.changed(reason) });
-    registerLintFeatures(c, { log: this.log });
+    this.lint = registerLintFeatures(c, { log: this.log, tenantRoles: () => this.tenantRoles.current() });
     registerRolesHandlers(c, { service: () => this.svc(), changed: (reason) => this.changed(reason) });
     c.onRequest(P.Assessments.type, () => this.svc().assessments());
     c.onRequest(P.CreateAssessment.type, async (p) => {
@@ -197,6 +201,8 @@ export class Daemon {
     this.scheduler?.reschedule();
     void this.connection.sendNotification(P.StoreChanged.type, { reason });
     this.scheduleStaleNotice();
+    // A sync may have brought other role definitions: the role-drift notes (RP030) follow.
+    if (this.tenantRoles.refresh()) this.lint?.tenantChanged();
   }
 
   /**

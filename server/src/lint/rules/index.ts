@@ -1,5 +1,6 @@
 /** The rule registry: every rule's metadata (for SARIF, docs and the editor) and the checks in a fixed order. */
 import { assignmentRules, RP020, RP021, RP022 } from './assignments';
+import { driftRules, RP030 } from './drift';
 import { escalationRules, RP003, RP004 } from './escalation';
 import { operationMetas, operationRules } from './operations';
 import { resourceRules, RP101, RP102, RP103, RP104, RP105, RP106 } from './resources';
@@ -16,10 +17,10 @@ export const RP000: RuleMeta = {
 
 /** Every rule's metadata, ordered by id. */
 export const RULES: readonly RuleMeta[] = [RP000, ...operationMetas, RP003, RP004, RP005, RP006, RP020, RP021, RP022,
-  RP101, RP102, RP103, RP104, RP105, RP106].sort((a, b) => a.id.localeCompare(b.id));
+  RP030, RP101, RP102, RP103, RP104, RP105, RP106].sort((a, b) => a.id.localeCompare(b.id));
 
 /** The checks, in the order findings are produced. */
-export const CHECKS: readonly Rule[] = [...operationRules, ...escalationRules, ...scopeRules, ...assignmentRules, ...resourceRules];
+export const CHECKS: readonly Rule[] = [...operationRules, ...escalationRules, ...scopeRules, ...assignmentRules, ...driftRules, ...resourceRules];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));
 
