@@ -16,7 +16,7 @@ import { registerExportHandlers } from './export-server';
 import { registerRolesHandlers } from './roles-server';
 import { LINT_CAPABILITIES, registerLintFeatures } from './lint-server/register';
 import type { LintDocuments } from './lint-server/documents';
-import { TenantRoleCache } from './core/tenant-roles';
+import { syncedSubscriptions, TenantRoleCache } from './core/synced-tenant';
 import type { ConnectionRecord } from './store/schema';
 import { Store } from './store/store';
 import type { Clock } from './util/clock';
@@ -107,7 +107,9 @@ export class Daemon {
       return runs;
     });
     registerExportHandlers(c, { service: () => this.svc(), clock: this.options.clock, changed: (reason) => this.changed(reason) });
-    this.lint = registerLintFeatures(c, { log: this.log, tenantRoles: () => this.tenantRoles.current() });
+    this.lint = registerLintFeatures(c, {
+      log: this.log, tenantRoles: () => this.tenantRoles.current(), subscriptions: () => syncedSubscriptions(this.service?.store.data),
+    });
     registerRolesHandlers(c, { service: () => this.svc(), changed: (reason) => this.changed(reason) });
     c.onRequest(P.Assessments.type, () => this.svc().assessments());
     c.onRequest(P.CreateAssessment.type, async (p) => {

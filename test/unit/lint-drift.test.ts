@@ -1,6 +1,6 @@
 /** RP030 role-drift: the rule in every input format, and the tenant roles built from a store. */
 import { strict as assert } from 'node:assert';
-import { tenantRoles, TenantRoleCache } from '../../server/src/core/tenant-roles';
+import { tenantRoles, TenantRoleCache } from '../../server/src/core/synced-tenant';
 import { lintText, type TenantRole } from '../../server/src/lint';
 import { emptyStore, type RoleAssignmentRecord, type RoleDefinitionRecord, type StoreData } from '../../server/src/store/schema';
 import { FORMATS, textAt } from './lint-helpers';

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { globToRegExp, parseConfig, type RampartConfig } from '../lint/config';
 import { lintText, type TenantRole } from '../lint';
-import { tenantRoles } from '../core/tenant-roles';
+import { tenantRoles } from '../core/synced-tenant';
 import { Store } from '../store/store';
 import { defaultStoreDir } from './paths';
 import type { Finding, Severity } from '../lint/rules/types';

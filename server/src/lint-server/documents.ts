@@ -24,6 +24,8 @@ export interface LintFeatureOptions {
   log?: { info(m: string): void; warn(m: string): void };
   /** The synced tenants' role definitions (RP030 role-drift); call `tenantChanged` when they change. */
   tenantRoles?: () => readonly TenantRole[];
+  /** The synced subscriptions: the quick fix narrowing an assignable scope (RP006) offers them. */
+  subscriptions?: () => readonly { subscriptionId: string; name: string }[];
 }
 
 export interface LintResult {
@@ -76,6 +78,11 @@ export class LintDocuments {
   /** The synced tenants' roles changed (a sync): every open document is linted again. */
   tenantChanged(): void {
     for (const doc of this.documents.all()) if (!isConfig(doc.uri)) this.schedule(doc.uri, true, true);
+  }
+
+  /** The subscriptions the synced connections hold (none without a store or a sync). */
+  syncedSubscriptions(): readonly { subscriptionId: string; name: string }[] {
+    try { return this.options.subscriptions?.() ?? []; } catch { return []; }
   }
 
   /** The findings of the document's current version (linted now when the last run is stale). */

@@ -28,6 +28,11 @@ export interface FindingData {
   remove?: boolean;
   /** A single corrected value (a typo's nearest catalog operation, a trimmed string). */
   suggestion?: string;
+  /**
+   * An assignable scope to narrow (a management group, the root): the editor offers the synced subscriptions, or a
+   * /subscriptions/{subscriptionId} placeholder.
+   */
+  narrowScope?: boolean;
   /** A property to add to the object at the range (e.g. principalType). */
   addProperty?: { key: string; values: string[] };
 }
@@ -72,7 +77,7 @@ export interface AssignmentView {
 }
 
 /**
- * A role definition as a synced tenant holds it (core/tenant-roles.ts builds these from the store), for RP030: the
+ * A role definition as a synced tenant holds it (core/synced-tenant.ts builds these from the store), for RP030: the
  * lint itself never reads the store.
  */
 export interface TenantRole {

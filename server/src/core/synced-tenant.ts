@@ -1,7 +1,8 @@
 /**
- * The synced tenants' role definitions as the lint's RP030 (role-drift) reads them: one per tenant and GUID (a
- * custom role is listed once per subscription it is assignable in), with the number of distinct principals it is
- * assigned to. Built from the store's inventory of live connections.
+ * What the lint learns from the synced tenants, built from the store's inventory of live connections: their role
+ * definitions as RP030 (role-drift) reads them, one per tenant and GUID (a custom role is listed once per
+ * subscription it is assignable in) with the number of distinct principals it is assigned to; and their
+ * subscriptions, which the RP006 quick fix offers as narrower assignable scopes.
  */
 import type { TenantRole } from '../lint';
 import type { StoreData } from '../store/schema';
@@ -39,6 +40,20 @@ export function tenantRoles(data: StoreData, connection?: string): TenantRole[] 
     });
   }
   return [...out.values()];
+}
+
+export interface SyncedSubscription { subscriptionId: string; name: string }
+
+/** The subscriptions the live connections synced, once each, by name. */
+export function syncedSubscriptions(data: StoreData | undefined): SyncedSubscription[] {
+  if (!data) return [];
+  const live = new Set(data.connections.filter((c) => !c.deletedAt).map((c) => c.id));
+  const out = new Map<string, SyncedSubscription>();
+  for (const s of data.inventory.subscriptions) {
+    const id = s.subscriptionId.toLowerCase();
+    if (live.has(s.connectionId) && !out.has(id)) out.set(id, { subscriptionId: s.subscriptionId, name: s.name });
+  }
+  return [...out.values()].sort((a, b) => a.name.localeCompare(b.name) || a.subscriptionId.localeCompare(b.subscriptionId));
 }
 
 /**

@@ -1,14 +1,16 @@
 /**
- * RP030 role-drift against a tenant synced from the emulator: a role file whose same-name (or same-id) role the
+ * The lint with a tenant synced from the emulator. RP030 role-drift: a role file whose same-name (or same-id) role the
  * tenant holds with other permissions gets a note naming what differs and how many principals hold the role, in the
  * daemon (over LSP, appearing when the sync lands) and in `rampart lint --connection`; matching permissions get none.
+ * RP006: the quick fix narrowing a management-group scope offers the synced subscriptions.
  */
 import { strict as assert } from 'node:assert';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver';
+import type { CodeAction, Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lintCommand } from '../../server/src/cli/lint';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import type { Scenario } from '../emulator/scenario';
@@ -33,7 +35,7 @@ const roleFile = (name: string, actions: string[], id?: string) => JSON.stringif
   AssignableScopes: [`/subscriptions/${SUB_A}`],
 }, null, 2) + '\n';
 
-describe('daemon and CLI: role drift against the synced tenant (RP030)', function () {
+describe('daemon and CLI: lint with a synced tenant (RP030 role drift, RP006 narrowing)', function () {
   this.timeout(30_000);
   let emu: EmulatorHandle;
   let d: TestDaemon;
@@ -119,5 +121,26 @@ describe('daemon and CLI: role drift against the synced tenant (RP030)', functio
     await lintCommand(['.'], { format: 'json' }, dir, (s) => { out += s; });
     assert.ok(!(JSON.parse(out) as { ruleId: string }[]).some((f) => f.ruleId === 'RP030'));
     await assert.rejects(lintCommand(['.'], { connection: 'Nope', store: d.storeDir }, dir, () => undefined), /No connection named 'Nope'/);
+  });
+
+  it('the RP006 quick fix narrows a management-group scope to the subscriptions the sync read', async () => {
+    const text = roleFile('Narrow me', ['Microsoft.Compute/virtualMachines/read']).replace(`/subscriptions/${SUB_A}`, '/providers/Microsoft.Management/managementGroups/corp');
+    const uri = await open('mg.json', text);
+    const placeholder = await diagnosticsUntil(uri, (ds) => ds.some((x) => x.code === 'RP006'));
+    const request = (diag: Diagnostic) => d.client.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } }) as Promise<CodeAction[]>;
+    const before = (await request(placeholder.find((x) => x.code === 'RP006')!)).map((a) => a.title);
+    assert.ok(before.includes('Narrow to a subscription (/subscriptions/{subscriptionId} to fill in)'), before.join('\n'));
+
+    await connectAndSync(d, emu);
+    const actions = await request(placeholder.find((x) => x.code === 'RP006')!);
+    const titles = actions.map((a) => a.title);
+    assert.deepEqual(titles.filter((t) => t.startsWith('Narrow')), [
+      'Narrow to the 2 synced subscriptions', `Narrow to subscription 'Alpha' (${SUB_A})`, `Narrow to subscription 'Beta' (${SUB_B})`,
+    ]);
+    const all = actions[titles.indexOf('Narrow to the 2 synced subscriptions')];
+    assert.equal(all.isPreferred, true);
+    const doc = TextDocument.create(uri, 'json', 1, text);
+    const after = JSON.parse(TextDocument.applyEdits(doc, all.edit!.changes![uri]));
+    assert.deepEqual(after.AssignableScopes, [`/subscriptions/${SUB_A}`, `/subscriptions/${SUB_B}`]);
   });
 });
