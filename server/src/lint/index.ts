@@ -10,7 +10,7 @@ import type { Finding, FindingData, LintContext, RuleMeta, Severity, TenantRole 
 import { assignmentViews, roleViews } from './views';
 
 export type { Finding, FindingData, RuleMeta, Severity, TenantRole } from './rules/types';
-export { RULES, ruleDocUrl, ruleMeta, rulesMarkdown } from './rules';
+export { RULES, ruleDocLine, ruleMeta, rulesMarkdown, ruleWebUrl } from './rules';
 export { describeOperation, expandWildcard, nearestOperation, allOperations } from './catalog';
 export { parseConfig, type RampartConfig } from './config';
 
