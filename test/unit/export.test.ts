@@ -205,6 +205,9 @@ describe('export', () => {
     assert.deepEqual(again['assessment-results'].results[0].observations.map((o: { uuid: string }) => o.uuid), [...obs]);
     assert.equal(uuidV5('x'), uuidV5('x'));
     assert.notEqual(uuidV5('x'), uuidV5('y'));
+    // RFC 9562's version-5 example (DNS namespace, www.example.com), and a second known answer.
+    assert.equal(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8'), '2ed6657d-e927-568b-95e1-2665a8aea6a2');
+    assert.equal(uuidV5('python.org', '6ba7b810-9dad-11d1-80b4-00c04fd430c8'), '886313e1-3b8a-5372-9b90-0c9aee199e5d');
   });
 
   it('scope: a connection, a control, a period; unknown names are scope errors', async () => {
