@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Writable } from 'node:stream';
 import { type ExportContext, EVIDENCE_SCHEMA, GENERATOR } from './context';
-import { csvLine } from './csv';
+import { csvCell, csvLine } from './csv';
 import { type BundleFileEntry, renderIndexHtml } from './html';
 import { jsonHead, jsonRowText, jsonTail } from './json';
 import { auditSlice, selectEvidence, selectRuns } from './query';
@@ -53,7 +53,8 @@ export async function writeBundle(out: Writable, ctx: ExportContext): Promise<Bu
   try {
     const open: DeflatingEntry[] = [];
     const entry = (name: string) => new DeflatingEntry(name, path.join(dir, `${open.length}.deflate`), COMPRESSION);
-    const controls = new Map<string, { entry: DeflatingEntry; count: number }>();
+    // A control's CSV cells (its id first, its file last) are the same on every line: quoted and redacted once.
+    const controls = new Map<string, { entry: DeflatingEntry; count: number; csvHead: string; csvTail: string }>();
     let unmapped: { entry: DeflatingEntry; count: number } | undefined;
     let csv: DeflatingEntry;
     try {
@@ -61,7 +62,7 @@ export async function writeBundle(out: Writable, ctx: ExportContext): Promise<Bu
       for (const c of tally.controls) {
         const e = entry(controlFileName(c.id));
         open.push(e);
-        controls.set(c.id, { entry: e, count: 0 });
+        controls.set(c.id, { entry: e, count: 0, csvHead: redact(csvCell(c.id)) + ',', csvTail: ',' + redact(csvCell(controlFileName(c.id))) + '\r\n' });
         const byStatus = { pass: c.evidenceCount - c.failing - c.unknown, fail: c.failing, unknown: c.unknown };
         await e.write(redact(jsonHead(ctx, { ...scope, controls: [c.id] }, { ...tally, rows: c.evidenceCount, byStatus, unmapped: 0, controls: [c] })));
       }
@@ -75,18 +76,20 @@ export async function writeBundle(out: Writable, ctx: ExportContext): Promise<Bu
       open.push(csv);
       await csv.write(csvLine(['control', 'evidenceId', 'connection', 'type', 'subject', 'status', 'observedAt', 'lastSeenAt', 'fingerprint', 'file']));
 
-      // One pass over the rows: each is serialized (and redacted) once, then appended to the entry of every control
-      // it supports, and its lines to the CSV's.
+      // One pass over the rows: each is serialized (and redacted) once, as JSON and as the row's CSV cells, then
+      // appended to the entry of every control it supports, and its lines to the CSV's.
       let done = 0;
       for (const r of selectEvidence(src, scope)) {
         const row = src.toRow(r);
         const json = redact(JSON.stringify(row));
         if (!row.controls.length && unmapped) await unmapped.entry.write(jsonRowText(unmapped.count++, json));
+        let cells: string | undefined;
         for (const c of row.controls) {
           const target = controls.get(c);
           if (!target || !inScope.has(c)) continue;
           await target.entry.write(jsonRowText(target.count++, json));
-          await csv.write(redact(csvLine([c, row.id, row.connectionName, row.type, row.subject, row.status, row.observedAt, row.lastSeenAt, row.fingerprint, controlFileName(c)])));
+          cells ??= redact([row.id, row.connectionName, row.type, row.subject, row.status, row.observedAt, row.lastSeenAt, row.fingerprint].map(csvCell).join(','));
+          await csv.write(target.csvHead + cells + target.csvTail);
         }
         ctx.progress(++done, total);
       }

@@ -72,11 +72,15 @@ export class LintDocuments {
   /** Every open document again (a .rampartrc.json changed). */
   relintAll(): void {
     this.configs.invalidate();
-    for (const doc of this.documents.all()) if (!isConfig(doc.uri)) this.schedule(doc.uri, true, true);
+    this.relintOpen();
   }
 
   /** The synced tenants' roles changed (a sync): every open document is linted again. */
   tenantChanged(): void {
+    this.relintOpen();
+  }
+
+  private relintOpen(): void {
     for (const doc of this.documents.all()) if (!isConfig(doc.uri)) this.schedule(doc.uri, true, true);
   }
 

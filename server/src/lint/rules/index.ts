@@ -67,12 +67,18 @@ export function ruleWebUrl(id: string, repository: string | undefined = REPOSITO
   return `${repositoryWebUrl(repository!)}/blob/main/${DOCS_PATH}${id ? `#${m ? anchor(m) : id.toLowerCase()}` : ''}`;
 }
 
+let headingLines: Map<string, number> | undefined;
+
 /** The 1-based line of a rule's heading in docs/rules.md (the editor opens the shipped file there). */
 export function ruleDocLine(id: string): number | undefined {
-  const m = byId.get(id);
-  if (!m) return undefined;
-  const i = rulesDocument().split('\n').indexOf(`### ${m.id} ${m.name}`);
-  return i < 0 ? undefined : i + 1;
+  if (!headingLines) {
+    headingLines = new Map();
+    for (const [i, line] of rulesDocument().split('\n').entries()) {
+      const m = /^### (RP\d+) /.exec(line);
+      if (m) headingLines.set(m[1], i + 1);
+    }
+  }
+  return headingLines.get(id);
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
