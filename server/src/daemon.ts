@@ -14,6 +14,8 @@ import { registerExportHandlers } from './export-server';
 import { registerRolesHandlers } from './roles-server';
 import { registerOrganizationHandlers } from './organizations-server';
 import { LINT_CAPABILITIES, registerLintFeatures } from './lint-server/register';
+import type { LintDocuments } from './lint-server/documents';
+import { syncedSubscriptions, TenantRoleCache } from './core/synced-tenant';
 import { VERSION } from './version';
 
 export type { DaemonOptions } from './host/core';
@@ -24,6 +26,8 @@ export class Daemon {
   private readonly ownsCore: boolean;
   private canPullConfiguration = false;
   private detach?: () => void;
+  private lint?: LintDocuments;
+  private readonly tenantRoles = new TenantRoleCache(() => this.core.current?.store.data);
 
   constructor(private readonly connection: Connection, coreOrOptions: DaemonCore | DaemonOptions) {
     this.ownsCore = !(coreOrOptions instanceof DaemonCore);
@@ -40,7 +44,8 @@ export class Daemon {
   /** Registers every handler; call once, before `connection.listen()`. */
   register(): void {
     const c = this.connection;
-    this.detach = this.core.attach(c);
+    // A sync may have brought other role definitions: this client's role-drift notes (RP030) follow.
+    this.detach = this.core.attach(c, () => { if (this.tenantRoles.refresh()) this.lint?.tenantChanged(); });
     c.onInitialize(async (params) => {
       this.canPullConfiguration = !!params.capabilities.workspace?.configuration;
       await this.core.open(params.initializationOptions as P.DaemonSettings | undefined);
@@ -97,7 +102,9 @@ export class Daemon {
       return runs;
     });
     registerExportHandlers(c, { service: () => this.svc(), clock: this.core.options.clock, changed: (reason) => this.changed(reason) });
-    registerLintFeatures(c, { log: this.core.log });
+    this.lint = registerLintFeatures(c, {
+      log: this.core.log, tenantRoles: () => this.tenantRoles.current(), subscriptions: () => syncedSubscriptions(this.core.current?.store.data),
+    });
     registerRolesHandlers(c, { service: () => this.svc(), changed: (reason) => this.changed(reason) });
     registerOrganizationHandlers(c, { service: () => this.svc(), clock: this.core.options.clock, changed: (reason) => this.changed(reason) });
     c.onRequest(P.Assessments.type, () => this.svc().assessments());

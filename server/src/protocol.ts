@@ -401,6 +401,11 @@ export interface DashboardData {
   /** Failing rows by evidence type. */
   failingByType: { type: string; fail: number; unknown: number }[];
   staleConnections: { id: string; name: string; lastSyncAt?: string }[];
+  /** Current findings (failing rows) by severity (evidence/grade.ts) overall and per subscription, most severe first. */
+  findings: {
+    bySeverity: Record<'high' | 'medium' | 'low', number>;
+    bySubscription: { subscriptionId: string; name: string; high: number; medium: number; low: number }[];
+  };
 }
 
 export namespace Export {

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import type { DashboardData } from '../../server/src/protocol';
 import { renderDashboard } from '../../client/src/dashboard/render';
+import { dashboardData } from '../../server/src/export/dashboard';
+import { emptyStore, type EvidenceRecord } from '../../server/src/store/schema';
 
 const HOSTILE = '<img src=x onerror=alert(1)> "quoted" & \'single\'';
 
@@ -19,6 +21,7 @@ function data(over: Partial<DashboardData> = {}): DashboardData {
     bySubscription: [{ subscriptionId: 's1', name: HOSTILE, pass: 10, fail: 2, unknown: 2 }],
     failingByType: [{ type: 'storage-account', fail: 2, unknown: 0 }],
     staleConnections: [{ id: 'c2', name: HOSTILE, lastSyncAt: '2026-01-01T00:00:00.000Z' }],
+    findings: { bySeverity: { high: 1, medium: 1, low: 0 }, bySubscription: [{ subscriptionId: 's1', name: HOSTILE, high: 1, medium: 1, low: 0 }] },
     ...over,
   };
 }
@@ -41,14 +44,16 @@ describe('dashboard page', () => {
     assert.match(html, /var\(--vscode-foreground\)/);
   });
 
-  it('draws the charts: coverage per control, over time, by status and by subscription; escapes tenant text', () => {
-    for (const label of ['Coverage per control', 'Coverage over time', 'Evidence rows by status', 'Evidence by subscription']) {
+  it('draws the charts: coverage per control, over time, by status and by subscription, findings by severity; escapes tenant text', () => {
+    for (const label of ['Coverage per control', 'Coverage over time', 'Evidence rows by status', 'Evidence by subscription', 'Findings by severity', 'Findings by subscription and severity']) {
       assert.match(html, new RegExp(`<svg role="img" aria-label="${label}"`));
     }
     assert.match(html, /<path d="M[\d.]+ [\d.]+ L[\d.]+ [\d.]+" class="line"\/>/);
     assert.ok(!html.includes('<img'), 'hostile names are escaped');
     assert.match(html, /&#60;img src=x onerror=alert\(1\)&#62;/);
     assert.match(html, /1 of 2 controls covered/);
+    assert.match(html, /2 findings: 1 high, 1 medium, 0 low\./);
+    assert.match(html, /<rect x="0" y="0" width="225" height="22" class="high"><title>high: 1<\/title>/);
   });
 
   it('says so when there is no history or evidence yet', () => {
@@ -56,5 +61,38 @@ describe('dashboard page', () => {
     assert.match(empty, /No successful sync yet/);
     assert.match(empty, /No failing or unknown evidence/);
     assert.match(empty, /None: every connection synced/);
+    const none = renderDashboard(data({ findings: { bySeverity: { high: 0, medium: 0, low: 0 }, bySubscription: [] } }), { cspSource: 'x', nonce: 'n' });
+    assert.match(none, /No findings: no evidence row fails\./);
+    assert.doesNotMatch(none, /aria-label="Findings by severity"/);
+  });
+});
+
+describe('dashboard data: findings by severity and subscription', () => {
+  it("counts current failing rows by the grade's severity, per subscription, most severe first", () => {
+    const data = emptyStore();
+    const at = '2026-03-01T00:00:00.000Z';
+    data.connections.push({ id: 'c1', name: 'Prod', tenantId: 't', clientId: 'a', credentialKind: 'secret', subscriptions: [], createdAt: at, status: 'active', lastSyncAt: at } as unknown as typeof data.connections[number]);
+    data.inventory.subscriptions.push({ connectionId: 'c1', tenantId: 't', id: '/subscriptions/s1', subscriptionId: 's1', name: 'Alpha', state: 'Enabled' });
+    let n = 0;
+    const row = (subscriptionId: string | undefined, type: string, status: EvidenceRecord['status'], reason?: string, lastSeenAt = at): EvidenceRecord => ({
+      connectionId: 'c1', tenantId: 't', id: `e${++n}`, subscriptionId, type, subject: `x${n}`, observedAt: at, lastSeenAt, status, reason,
+      controls: ['CC6.1'], data: {}, fingerprint: `f${n}`, runId: 'r1',
+    });
+    data.evidence.push(
+      row('s1', 'storage-account', 'fail', 'Anonymous blob access is allowed'), // high
+      row('s1', 'key-vault-key', 'fail', 'No rotation policy'), // medium
+      row('s2', 'public-ip', 'fail', 'Public IP attached'), // low, subscription not in the inventory
+      row(undefined, 'custom-role', 'fail', 'Grants every action (*)'), // high, tenant-wide
+      row('s1', 'storage-account', 'pass'),
+      row('s1', 'storage-account', 'unknown'),
+      row('s1', 'storage-account', 'fail', 'Anonymous blob access is allowed', '2026-02-01T00:00:00.000Z'), // not current
+    );
+    const d = dashboardData(data, { now: new Date(at), staleAfterMs: 86_400_000 });
+    assert.deepEqual(d.findings.bySeverity, { high: 2, medium: 1, low: 1 });
+    assert.deepEqual(d.findings.bySubscription, [
+      { subscriptionId: 's1', name: 'Alpha', high: 1, medium: 1, low: 0 },
+      { subscriptionId: '', name: '(tenant-wide)', high: 1, medium: 0, low: 0 },
+      { subscriptionId: 's2', name: 's2', high: 0, medium: 0, low: 1 },
+    ]);
   });
 });

@@ -114,10 +114,29 @@ describe('export', () => {
     assert.equal(JSON.parse(files.get('runs.json')!.toString('utf8')).runs.length, data.runs.length);
     const html = files.get('index.html')!.toString('utf8');
     assert.match(html, /<svg role="img" aria-label="Coverage per control"/);
+    // The dashboard's charts: coverage over time (two successful runs per connection: a line through four points) ...
+    assert.match(html, /<svg role="img" aria-label="Coverage over time"[^]*?<path d="M[\d. L]+" class="line"\/>/);
+    assert.equal([...html.matchAll(/<circle [^>]*class="dot"/g)].length, data.runs.filter((x) => x.status === 'succeeded').length);
+    // ... and findings by severity and by subscription, counted from the failing rows.
+    const fails = data.evidence.filter((e) => e.status === 'fail').length;
+    assert.ok(fails > 0);
+    assert.match(html, /<svg role="img" aria-label="Findings by severity"/);
+    assert.match(html, /<svg role="img" aria-label="Findings by subscription and severity"/);
+    const said = /(\d+) findings: (\d+) high, (\d+) medium, (\d+) low\./.exec(html)!;
+    assert.equal(Number(said[1]), fails);
+    assert.equal(Number(said[2]) + Number(said[3]) + Number(said[4]), fails);
     assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
     assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//, 'no remote resources');
     assert.doesNotMatch(html, /<script/i);
     assert.deepEqual(await verifyBundle(r.file), { ok: true, problems: [], files: manifest.files.length, auditRows: data.audit.length });
+  });
+
+  it("bundle: the index.html's coverage over time keeps to the scope's period", async () => {
+    const ends = [...new Set(data.runs.map((x) => x.endedAt!))].sort();
+    assert.ok(ends.length >= 2);
+    const r = await run('bundle', 'late.zip', { from: ends[ends.length - 1] });
+    const html = (await unzip(r.file)).get('index.html')!.toString('utf8');
+    assert.equal([...html.matchAll(/<circle [^>]*class="dot"/g)].length, data.runs.filter((x) => x.endedAt === ends[ends.length - 1]).length);
   });
 
   it('verifyBundle catches an edited file, a removed file, an added file and a broken audit chain', async () => {
@@ -186,6 +205,9 @@ describe('export', () => {
     assert.deepEqual(again['assessment-results'].results[0].observations.map((o: { uuid: string }) => o.uuid), [...obs]);
     assert.equal(uuidV5('x'), uuidV5('x'));
     assert.notEqual(uuidV5('x'), uuidV5('y'));
+    // RFC 9562's version-5 example (DNS namespace, www.example.com), and a second known answer.
+    assert.equal(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8'), '2ed6657d-e927-568b-95e1-2665a8aea6a2');
+    assert.equal(uuidV5('python.org', '6ba7b810-9dad-11d1-80b4-00c04fd430c8'), '886313e1-3b8a-5372-9b90-0c9aee199e5d');
   });
 
   it('scope: a connection, a control, a period; unknown names are scope errors', async () => {

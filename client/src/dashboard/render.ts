@@ -5,7 +5,7 @@
  * No vscode import, so unit tests render it directly.
  */
 import type { DashboardData } from '../../../server/src/protocol';
-import { CHART_CSS, type ChartControl, coverageSvg, escapeHtml as esc, percentLineSvg, stackedBarsSvg, statusSvg } from '../../../server/src/export/charts';
+import { CHART_CSS, type ChartControl, coverageHistorySvg, coverageSvg, escapeHtml as esc, findingsHtml, stackedBarsSvg, statusSvg } from '../../../server/src/export/charts';
 
 export interface RenderOptions {
   /** webview.cspSource. */
@@ -21,8 +21,8 @@ body{font-family:var(--vscode-font-family);font-size:var(--vscode-font-size);col
 h1{font-size:1.5em;font-weight:600}h2{font-size:1.15em;font-weight:600;margin-top:1.8rem}.muted{color:var(--muted)}
 .grid2{display:flex;flex-wrap:wrap;gap:0 3rem}.card{min-width:28rem}
 table{border-collapse:collapse}td,th{text-align:left;padding:.2rem .8rem .2rem 0;border-bottom:1px solid var(--track)}
-.warn{color:var(--vscode-editorWarning-foreground,var(--part))}.legend span{margin-right:1rem}
-.sw{display:inline-block;width:.8em;height:.8em;margin-right:.3em;vertical-align:-.05em}.sw.ok{background:var(--ok)}.sw.bad{background:var(--bad)}.sw.part{background:var(--part)}
+.warn{color:var(--vscode-editorWarning-foreground,var(--part))}
+.sw.ok{background:var(--ok)}.sw.bad{background:var(--bad)}.sw.part{background:var(--part)}
 ${CHART_CSS}`;
 
 const CLASS: Record<DashboardData['controls'][number]['state'], ChartControl['cls']> = { covered: 'ok', failing: 'bad', partial: 'part', stale: 'part', none: 'none' };
@@ -52,20 +52,20 @@ ${coverageSvg(controls)}
 ${legend}</section>
 <section class="card"><h2>Coverage over time</h2>
 <p class="muted">Percent of controls fully covered after each successful sync run.</p>
-${percentLineSvg(d.history.map((p) => ({ at: p.at, percent: p.percentCovered, title: `${p.at}: ${p.covered} of ${p.controls} controls covered` })), 'Coverage over time')}
+${coverageHistorySvg(d.history)}
 </section>
 </div>
-<h2>Findings by status</h2>
+<div class="grid2">
+<section class="card">${findingsHtml(d.findings)}</section>
+<section class="card"><h2>Evidence by status</h2>
 ${statusSvg(d.byStatus)}
 <p>${d.byStatus.pass} passing, <span class="warn">${d.byStatus.fail} failing</span>, ${d.byStatus.unknown} unknown.</p>
-<div class="grid2">
-<section class="card"><h2>Findings by subscription</h2>
+<h2>Evidence by subscription</h2>
 ${d.bySubscription.length ? stackedBarsSvg(d.bySubscription.map((s) => ({ label: s.name, counts: { pass: s.pass, fail: s.fail, unknown: s.unknown } })), 'Evidence by subscription') : '<p class="muted">No evidence yet.</p>'}
 </section>
-<section class="card"><h2>Findings by evidence type</h2>
-${types}
-</section>
 </div>
+<h2>Failing and unknown evidence by type</h2>
+${types}
 <h2>Stale connections</h2>
 ${stale}
 </body></html>

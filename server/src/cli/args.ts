@@ -56,6 +56,7 @@ Commands:
   lint      Least-privilege analysis of role definitions, ARM templates and Bicep files
               [--format text|json|sarif] [--min-severity error|warning|information] PATHS/GLOBS...
               (folders are walked for .json, .jsonc and .bicep; exit 1 when a finding is an error)
+              [--connection N]   also note role definitions that differ from the connection's synced ones (RP030)
 
 Global options:
   --store DIR   the store folder (default: a per-user data folder; env RAMPART_STORE)

@@ -1,17 +1,21 @@
 /**
- * `rampart lint [--format text|json|sarif] [--min-severity error|warning|information] PATHS/GLOBS...`
+ * `rampart lint [--format text|json|sarif] [--min-severity error|warning|information] [--connection N] PATHS/GLOBS...`
+ * With --connection, the connection's synced role definitions are compared with the files' (RP030 role-drift).
  * Exit 0 with no error findings, 1 otherwise, 2 on usage errors (thrown as UsageError).
  */
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { globToRegExp, parseConfig, type RampartConfig } from '../lint/config';
-import { lintText } from '../lint';
+import { lintText, type TenantRole } from '../lint';
+import { tenantRoles } from '../core/synced-tenant';
+import { Store } from '../store/store';
+import { defaultStoreDir } from './paths';
 import type { Finding, Severity } from '../lint/rules/types';
 import { UsageError } from './args';
 import { toSarif, type FileFindings } from './sarif';
 
-export interface LintCliOptions { format?: string; 'min-severity'?: string }
+export interface LintCliOptions { format?: string; 'min-severity'?: string; connection?: string; store?: string }
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
 const LINTED = /\.(json|jsonc|bicep)$/i;
@@ -27,6 +31,7 @@ export async function lintCommand(args: string[], opts: LintCliOptions, cwd = pr
   if (!['error', 'warning', 'information'].includes(min)) throw new UsageError(`Unknown --min-severity '${min}': use error, warning or information.`);
   if (!args.length) throw new UsageError('lint needs at least one file, folder or glob.');
 
+  const roles = opts.connection ? await syncedRoles(opts.connection, opts.store ?? defaultStoreDir()) : undefined;
   const files = await collectFiles(args, cwd);
   const results: FileFindings[] = [];
   const configs = new Map<string, FoundConfig>();
@@ -37,7 +42,7 @@ export async function lintCommand(args: string[], opts: LintCliOptions, cwd = pr
     const rc = await configFor(path.dirname(file), configs);
     const findings = lintText(file, text, {
       config: rc?.config, relativePath: rc ? slash(path.relative(rc.dir, file)) : undefined,
-      forceJson: !/\.bicep$/i.test(file),
+      forceJson: !/\.bicep$/i.test(file), tenantRoles: roles,
     }).filter((f) => RANK[f.severity] <= RANK[min]);
     results.push({ uri: slash(path.relative(cwd, file)), text, findings });
   }
@@ -46,6 +51,16 @@ export async function lintCommand(args: string[], opts: LintCliOptions, cwd = pr
   else if (format === 'json') out(JSON.stringify(results.flatMap((r) => r.findings.map((f) => jsonFinding(r.uri, f))), null, 2) + '\n');
   else out(textReport(results));
   return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+}
+
+/** The role definitions a connection synced, read from the store (which lint otherwise never opens). */
+async function syncedRoles(connection: string, storeDir: string): Promise<TenantRole[]> {
+  const store = await Store.open(storeDir);
+  try {
+    return tenantRoles(store.data, connection);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 function jsonFinding(file: string, f: Finding) {

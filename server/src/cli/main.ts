@@ -33,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
   const { command, values, rest } = parse(argv);
   if (values.version) { console.log(VERSION); return 0; }
   if (values.help || !command) { console.log(USAGE); return command || values.help ? 0 : 2; }
-  // lint needs no store or connection: it runs before either is opened.
+  // lint needs no store or connection unless --connection asks to compare with the synced roles: it opens its own.
   if (command === 'lint') return lintCommand(rest, values);
   // role-for-connector needs the store only to read a named connection's subscriptions.
   if (command === 'role-for-connector' && !values.connection) return roleCommand(undefined, values);

@@ -1,6 +1,6 @@
 /** SARIF 2.1.0 output for `rampart lint --format sarif` (code-scanning uploads, CI annotations). */
 import { createHash } from 'node:crypto';
-import { RULES, ruleDocUrl } from '../lint/rules';
+import { REPOSITORY_URL, RULES, ruleWebUrl } from '../lint/rules';
 import type { Finding, Severity } from '../lint/rules/types';
 import { VERSION } from '../version';
 
@@ -8,8 +8,12 @@ export interface FileFindings { /** '/'-separated, relative to the working folde
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
-/** The SARIF log for a lint run: one run, every rule's metadata, one result per finding with its full region. */
-export function toSarif(files: FileFindings[], rootUri: string): object {
+/**
+ * The SARIF log for a lint run: one run, every rule's metadata, one result per finding with its full region. Each
+ * rule carries its help inline (help.text and help.markdown); informationUri and helpUri only when a real repository
+ * URL is configured (`repository`, default package.json's), never a placeholder address.
+ */
+export function toSarif(files: FileFindings[], rootUri: string, repository: string | undefined = REPOSITORY_URL): object {
   const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
   const results: object[] = [];
   for (const f of files) {
@@ -46,13 +50,14 @@ export function toSarif(files: FileFindings[], rootUri: string): object {
     runs: [{
       tool: {
         driver: {
-          name: 'Rampart', version: VERSION, semanticVersion: VERSION, informationUri: ruleDocUrl('').replace(/#.*$/, ''),
+          name: 'Rampart', version: VERSION, semanticVersion: VERSION,
+          ...(ruleWebUrl('', repository) ? { informationUri: ruleWebUrl('', repository) } : {}),
           rules: RULES.map((r) => ({
             id: r.id, name: r.name,
             shortDescription: { text: r.summary },
             fullDescription: { text: `${r.summary} ${r.explanation}` },
-            help: { text: `${r.explanation}\nFix: ${r.fix}`, markdown: `${r.explanation}\n\n**Fix:** ${r.fix}` },
-            helpUri: ruleDocUrl(r.id),
+            help: { text: `${r.summary}\n${r.explanation}\nFix: ${r.fix}`, markdown: `**${r.id} ${r.name}**: ${r.summary}\n\n${r.explanation}\n\n**Fix:** ${r.fix}` },
+            ...(ruleWebUrl(r.id, repository) ? { helpUri: ruleWebUrl(r.id, repository) } : {}),
             defaultConfiguration: { level: LEVEL[r.severity] },
           })),
         },

@@ -1,11 +1,13 @@
 /**
  * The dashboard's figures (`rampart/dashboard`), computed from the store: coverage per control now, coverage after
  * each successful sync run (from the run history and the rows' observedAt/lastSeenAt), current evidence by status,
- * subscription and type, and the stale connections. Live connections only, as in the views.
+ * subscription and type, findings by severity and subscription, and the stale connections. Live connections only, as
+ * in the views.
  */
 import type { CoveragePoint, DashboardData } from '../protocol';
 import { computeCoverage, currentEvidence, staleConnections } from '../evidence/coverage';
 import type { EvidenceRecord, StoreData } from '../store/schema';
+import { FindingsTally } from './findings';
 
 /** At most this many points of coverage over time (the most recent runs); older ones are dropped. */
 export const HISTORY_POINTS = 60;
@@ -22,8 +24,10 @@ export function dashboardData(data: StoreData, o: DashboardOptions): DashboardDa
   const byStatus = { pass: 0, fail: 0, unknown: 0 };
   const subs = new Map<string, { pass: number; fail: number; unknown: number }>();
   const types = new Map<string, { fail: number; unknown: number }>();
+  const findings = new FindingsTally();
   for (const r of rows) {
     byStatus[r.status]++;
+    findings.add(r);
     const key = r.subscriptionId ?? '';
     const s = subs.get(key) ?? { pass: 0, fail: 0, unknown: 0 };
     s[r.status]++;
@@ -47,6 +51,7 @@ export function dashboardData(data: StoreData, o: DashboardOptions): DashboardDa
       .sort((a, b) => b.fail - a.fail || b.unknown - a.unknown || a.name.localeCompare(b.name)),
     failingByType: [...types].map(([type, c]) => ({ type, ...c })).sort((a, b) => b.fail - a.fail || b.unknown - a.unknown || a.type.localeCompare(b.type)),
     staleConnections: live.filter((c) => stale.has(c.id)).map((c) => ({ id: c.id, name: c.name, lastSyncAt: c.lastSyncAt })),
+    findings: findings.result(subName),
   };
 }
 
@@ -54,11 +59,15 @@ export function dashboardData(data: StoreData, o: DashboardOptions): DashboardDa
  * Coverage after each successful run, oldest first: the state then is, per live connection, the rows seen by its
  * latest successful run up to that moment (a row seen at time T has observedAt <= T <= lastSeenAt, since a
  * succeeded run stamps the rows it sees with its endedAt). percentCovered: controls fully covered; meanPercent:
- * the mean of the per-control percentages. Staleness is not judged in the past.
+ * the mean of the per-control percentages. Staleness is not judged in the past. `only` narrows to some connections
+ * (default: the live ones) and to runs that ended within a period (an export's scope).
  */
-export function coverageHistory(data: StoreData, framework = 'soc2', limit = HISTORY_POINTS): CoveragePoint[] {
-  const live = new Set(data.connections.filter((c) => !c.deletedAt).map((c) => c.id));
-  const runs = data.runs.filter((r) => r.status === 'succeeded' && r.endedAt && live.has(r.connectionId))
+export function coverageHistory(
+  data: StoreData, framework = 'soc2', limit = HISTORY_POINTS, only: { connections?: Iterable<string>; from?: string; to?: string } = {},
+): CoveragePoint[] {
+  const live = new Set(only.connections ?? data.connections.filter((c) => !c.deletedAt).map((c) => c.id));
+  const inPeriod = (at: string) => (!only.from || at >= only.from) && (!only.to || at <= only.to);
+  const runs = data.runs.filter((r) => r.status === 'succeeded' && r.endedAt && live.has(r.connectionId) && inPeriod(r.endedAt))
     .sort((a, b) => (a.endedAt! < b.endedAt! ? -1 : a.endedAt! > b.endedAt! ? 1 : 0));
   const byConnection = new Map<string, EvidenceRecord[]>();
   for (const r of data.evidence) {

@@ -4,7 +4,7 @@
  * controlled) can never load or run anything even if escaping were missed.
  */
 import type { ExportContext } from './context';
-import { type ChartControl, CHART_CSS, coverageSvg, escapeHtml, statusSvg } from './charts';
+import { type ChartControl, CHART_CSS, coverageSvg, escapeHtml, coverageHistorySvg, findingsHtml, statusSvg } from './charts';
 import { gradesHtml } from './grades';
 import type { ControlTally } from './query';
 
@@ -30,9 +30,14 @@ code{font-size:12px;word-break:break-all}
 ${CHART_CSS}
 .s-satisfied{color:var(--ok)}.s-not-satisfied{color:var(--bad)}`;
 
-/** Renders index.html for a bundle; `files` are the bundle's other files with their hashes. */
+/**
+ * Renders index.html for a bundle; `files` are the bundle's other files with their hashes. The charts are the
+ * dashboard's: coverage per control, coverage over time (the scope's successful runs within the period), evidence by
+ * status, findings by severity and by subscription.
+ */
 export function renderIndexHtml(ctx: ExportContext, files: BundleFileEntry[], runs: number, auditRows: number): string {
   const { scope, tally } = ctx;
+  const history = ctx.src.coverageHistory(scope.connections.map((c) => c.id), scope.from, scope.to);
   const period = `${scope.from?.slice(0, 10) ?? (tally.firstObservedAt?.slice(0, 10) ?? '—')} to ${scope.to?.slice(0, 10) ?? ctx.exportedAt.slice(0, 10)}`;
   const controls = tally.controls.map((c) => `<tr><td><a href="evidence/${esc(c.id)}.json">${esc(c.id)}</a></td><td>${esc(c.title)}</td>` +
     `<td class="s-${c.status}">${c.status}</td><td>${c.percent}%</td><td>${c.evidenceCount}</td><td>${c.failing}</td><td>${c.unknown}</td>` +
@@ -48,9 +53,13 @@ export function renderIndexHtml(ctx: ExportContext, files: BundleFileEntry[], ru
 <p>Connections: ${scope.connections.map((c) => `${esc(c.name)} <span class="muted">(tenant ${esc(c.tenantId)}${c.revoked ? ', revoked' : ''})</span>`).join(', ') || 'none'}</p>
 <h2>Coverage per control</h2>
 ${coverageSvg(chartControls(tally.controls))}
+<h2>Coverage over time</h2>
+<p class="muted">Percent of controls fully covered after each successful sync run in the period.</p>
+${coverageHistorySvg(history)}
 <h2>Evidence rows by status</h2>
 ${statusSvg(tally.byStatus)}
 <p>${tally.rows} rows: ${tally.byStatus.pass} passing, ${tally.byStatus.fail} failing, ${tally.byStatus.unknown} unknown. ${runs} sync runs, ${auditRows} audit-log rows.</p>
+${findingsHtml(tally.findings)}
 <table><thead><tr><th>Control</th><th>Title</th><th>Status</th><th>Coverage</th><th>Rows</th><th>Failing</th><th>Unknown</th><th>Expected types not passing</th></tr></thead>
 <tbody>${controls}</tbody></table>
 ${gradesHtml(ctx.grades)}<h2>Files</h2>

@@ -9,7 +9,7 @@ import { type ExportContext, GENERATOR } from './context';
 import { gradeObservations } from './grades';
 import { selectEvidence } from './query';
 import type { TextSink } from './sink';
-import type { ExportEvidenceRow } from './source';
+import type { ExportEvidenceRow, StoreEvidence } from './source';
 import { uuidV5 } from './uuid';
 
 export const OSCAL_VERSION = '1.1.2';
@@ -34,9 +34,9 @@ function scopeKey(ctx: ExportContext): string {
   return [s.framework, s.connections.map((c) => c.id).join('+'), (s.controls ?? []).join('+'), s.assessment?.id ?? '', s.from ?? '', s.to ?? ''].join('|');
 }
 
-function observation(row: ExportEvidenceRow): unknown {
+function observation(row: ExportEvidenceRow, uuid: string): unknown {
   return {
-    uuid: observationUuid(row),
+    uuid,
     title: row.label,
     description: row.reason ?? `${row.type} ${row.subject}: ${row.status}.`,
     props: [
@@ -76,12 +76,19 @@ export async function writeOscal(sink: TextSink, ctx: ExportContext): Promise<nu
     kv('reviewed-controls', { 'control-selections': [{ 'include-controls': tally.controls.map((c) => ({ 'control-id': oscalControlId(c.id) })) }] }),
   ].join(','));
 
+  // Each row's uuid is hashed once: the findings link the same rows again (a row supports one to three controls).
+  const uuids = new WeakMap<object, string>();
+  const uuidOf = (r: StoreEvidence) => {
+    let u = uuids.get(r);
+    if (u === undefined) uuids.set(r, u = observationUuid(src.rowMatches(r)));
+    return u;
+  };
   let n = 0;
   const grades = ctx.grades ? gradeObservations(ctx.grades, prop) : [];
   if (tally.rows > 0 || grades.length) {
     await sink.write(',"observations":[');
     for (const r of selectEvidence(src, scope)) {
-      await sink.write((n ? ',\n' : '\n') + JSON.stringify(observation(src.toRow(r))));
+      await sink.write((n ? ',\n' : '\n') + JSON.stringify(observation(src.toRow(r), uuidOf(r))));
       ctx.progress(++n, ctx.tally.rows);
     }
     for (const [i, g] of grades.entries()) await sink.write((n + i ? ',\n' : '\n') + JSON.stringify(g));
@@ -102,7 +109,7 @@ export async function writeOscal(sink: TextSink, ctx: ExportContext): Promise<nu
       if (!c.evidenceCount) continue;
       let k = 0;
       for (const r of selectEvidence(src, { ...scope, controls: [c.id] })) {
-        await sink.write((k++ ? ',' : '') + JSON.stringify({ 'observation-uuid': observationUuid(src.rowMatches(r)) }));
+        await sink.write(`${k++ ? ',' : ''}{"observation-uuid":"${uuidOf(r)}"}`);
       }
       await sink.write(']}');
     }

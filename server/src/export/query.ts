@@ -4,6 +4,7 @@
  * 100,000 rows never builds a second array of them. Per-control figures are tallied in one extra pass that keeps
  * only counters.
  */
+import { type FindingsBreakdown, FindingsTally } from './findings';
 import { type ExportAuditRow, type ExportControl, type ExportRun, type ExportSource, type StoreEvidence, auditHash } from './source';
 
 /** A scope as asked for (CLI flags, palette picks). Every field is optional: nothing given means everything. */
@@ -126,6 +127,8 @@ export interface ExportTally {
   /** Earliest observedAt and latest lastSeenAt of the rows (the period actually covered when none was given). */
   firstObservedAt?: string;
   lastSeenAt?: string;
+  /** Failing rows by severity and subscription. */
+  findings: FindingsBreakdown;
 }
 
 /** One pass over the rows in scope, keeping counters only. */
@@ -135,9 +138,11 @@ export function tally(src: ExportSource, scope: ExportScope): ExportTally {
   const byStatus = { pass: 0, fail: 0, unknown: 0 };
   let rows = 0, unmapped = 0;
   let first: string | undefined, last: string | undefined;
+  const findings = new FindingsTally();
   for (const r of selectEvidence(src, scope)) {
     const m = src.rowMatches(r);
     rows++;
+    findings.add(m);
     if (first === undefined || m.observedAt < first) first = m.observedAt;
     if (last === undefined || m.lastSeenAt > last) last = m.lastSeenAt;
     byStatus[m.status as keyof typeof byStatus]++;
@@ -153,7 +158,7 @@ export function tally(src: ExportSource, scope: ExportScope): ExportTally {
     }
   }
   return {
-    rows, byStatus, unmapped, firstObservedAt: first, lastSeenAt: last,
+    rows, byStatus, unmapped, firstObservedAt: first, lastSeenAt: last, findings: findings.result(src.subscriptionNames()),
     controls: controls.map((c) => {
       const a = acc.get(c.id)!;
       const present = c.expectedTypes.filter((t) => a.present.has(t));

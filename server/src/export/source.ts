@@ -9,7 +9,9 @@ import { auditRowHash } from '../core/audit';
 import { rowControls } from '../evidence/coverage';
 import { controlsOf } from '../evidence/controls';
 import { evidenceLabel } from '../evidence/evidence';
+import type { CoveragePoint } from '../protocol';
 import type { AuditRecord, ConnectionRecord, EvidenceRecord, RunRecord, StoreData } from '../store/schema';
+import { coverageHistory, HISTORY_POINTS } from './dashboard';
 
 /** One evidence row as every export format writes it (documented in docs/export.md and schema.json). */
 export interface ExportEvidenceRow {
@@ -54,13 +56,20 @@ export type ExportAuditRow = AuditRecord;
 export interface ExportSource {
   evidence(): Iterable<EvidenceRecord>;
   toRow(r: EvidenceRecord): ExportEvidenceRow;
-  rowMatches(r: EvidenceRecord): { connectionId: string; fingerprint: string; observedAt: string; lastSeenAt: string; controls: string[]; type: string; status: string };
+  rowMatches(r: EvidenceRecord): {
+    connectionId: string; fingerprint: string; observedAt: string; lastSeenAt: string; controls: string[]; type: string; status: string;
+    subscriptionId?: string; reason?: string;
+  };
   connections(): ExportConnection[];
   controls(): ExportControl[];
   runs(): Iterable<ExportRun>;
   audit(): readonly ExportAuditRow[];
   auditAnchor(): { count: number; headHash: string } | undefined;
   assessments(): ExportAssessment[];
+  /** Subscription id → display name, from the synced inventory. */
+  subscriptionNames(): ReadonlyMap<string, string>;
+  /** Coverage after each successful run of these connections that ended within the period (dashboard.ts). */
+  coverageHistory(connections: string[], from?: string, to?: string): CoveragePoint[];
 }
 
 /** The hash of an audit row as the store's chain computes it (the next row's prevHash). */
@@ -81,7 +90,7 @@ export function storeSource(data: StoreData, framework?: string): ExportSource {
     }),
     rowMatches: (r) => ({
       connectionId: r.connectionId, fingerprint: r.fingerprint, observedAt: r.observedAt, lastSeenAt: r.lastSeenAt,
-      controls: rowControls(r, framework), type: r.type, status: r.status,
+      controls: rowControls(r, framework), type: r.type, status: r.status, subscriptionId: r.subscriptionId, reason: r.reason,
     }),
     connections: () => data.connections.map((c) => ({ id: c.id, name: c.name, tenantId: c.tenantId, revoked: !!c.deletedAt })),
     controls: () => controlsOf(framework).map((c) => ({ id: c.id, title: c.title, description: c.description, expectedTypes: c.expects })),
@@ -90,6 +99,8 @@ export function storeSource(data: StoreData, framework?: string): ExportSource {
     auditAnchor: () => data.meta?.auditAnchor,
     // No assessment table exists yet; read one defensively if a later schema adds `assessments`.
     assessments: () => readAssessments((data as unknown as { assessments?: unknown }).assessments),
+    subscriptionNames: () => new Map(data.inventory.subscriptions.map((s) => [s.subscriptionId, s.name])),
+    coverageHistory: (connections, from, to) => coverageHistory(data, framework, HISTORY_POINTS, { connections, from, to }),
   };
 }
 

@@ -46,6 +46,8 @@ export class DaemonCore {
   private schedulerStarted = false;
   private staleTimer?: NodeJS.Timeout;
   private readonly sessions = new Set<Connection>();
+  /** Per-session reactions to a change (a session's lint re-checks drift against the synced tenant). */
+  private readonly listeners = new Map<Connection, (reason: string) => void>();
   readonly log: Logger;
 
   constructor(readonly options: DaemonOptions) {
@@ -56,9 +58,13 @@ export class DaemonCore {
   }
 
   /** A client connected; returns its detach. */
-  attach(connection: Connection): () => void {
+  attach(connection: Connection, onChanged?: (reason: string) => void): () => void {
     this.sessions.add(connection);
-    return () => { this.sessions.delete(connection); };
+    if (onChanged) this.listeners.set(connection, onChanged);
+    return () => {
+      this.sessions.delete(connection);
+      this.listeners.delete(connection);
+    };
   }
 
   get sessionCount(): number {
@@ -75,6 +81,11 @@ export class DaemonCore {
     const service = await this.opening;
     if (!first) service.configure(settings);
     return service;
+  }
+
+  /** The service if the store is open yet. */
+  get current(): RampartService | undefined {
+    return this.service;
   }
 
   /** The service, once opened. */
@@ -115,6 +126,7 @@ export class DaemonCore {
     if (this.schedulerStarted) this.scheduler?.reschedule();
     this.broadcast(P.StoreChanged.type, { reason });
     this.scheduleStaleNotice();
+    for (const listener of this.listeners.values()) listener(reason);
   }
 
   /** Progress of any sync, to every client. */

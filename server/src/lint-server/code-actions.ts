@@ -32,6 +32,7 @@ export async function codeActions(lint: LintDocuments, connection: Connection, p
     if (!intersects(f.range, params.range)) return;
     const diag = result.diagnostics[i];
     out.push(...fixes(doc, f, diag, lint.isBicep(doc)));
+    if (f.data?.narrowScope) out.push(...narrowScope(doc, f, diag, lint.isBicep(doc), lint.syncedSubscriptions()));
     if (lint.isBicep(doc)) {
       const key = `${f.ruleId}:${f.range.start.line}`;
       if (!suppressed.has(key)) { suppressed.add(key); out.push(...suppressBicep(doc, f, diag)); }
@@ -83,6 +84,28 @@ function fixes(doc: TextDocument, f: Finding, diag: Diagnostic, bicep: boolean):
       if (edit) out.push(action(`Add ${key}: ${bicep ? `'${v}'` : JSON.stringify(v)}`, [edit], i === 0));
     }
   }
+  return out;
+}
+
+/** Subscriptions offered one by one when narrowing a scope; all of them together is offered as well. */
+const MAX_SUBSCRIPTIONS = 5;
+/** What narrowing offers when no subscription was synced: a well-formed scope to fill in. */
+export const SUBSCRIPTION_PLACEHOLDER = '/subscriptions/{subscriptionId}';
+
+/** A management group or root assignable scope narrowed to the synced subscriptions, or to a placeholder. */
+export function narrowScope(doc: TextDocument, f: Finding, diag: Diagnostic, bicep: boolean, subs: readonly { subscriptionId: string; name: string }[]): CodeAction[] {
+  const literal = stringLiteral(doc, f.range);
+  if (!literal) return [];
+  const action = (title: string, edit: TextEdit, preferred = false): CodeAction => ({
+    title, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: { changes: { [doc.uri]: [edit] } }, ...(preferred ? { isPreferred: true } : {}),
+  });
+  if (!subs.length) {
+    return [action(`Narrow to a subscription (${SUBSCRIPTION_PLACEHOLDER} to fill in)`, { range: f.range, newText: quoteAs(literal.quote, SUBSCRIPTION_PLACEHOLDER) })];
+  }
+  const scopes = subs.map((s) => `/subscriptions/${s.subscriptionId}`);
+  const out = subs.slice(0, MAX_SUBSCRIPTIONS).map((s, i) =>
+    action(`Narrow to subscription '${s.name}' (${s.subscriptionId})`, { range: f.range, newText: quoteAs(literal.quote, scopes[i]) }, i === 0 && subs.length === 1));
+  if (subs.length > 1) out.unshift(action(`Narrow to the ${subs.length} synced subscriptions`, replaceWithMany(doc, f.range, literal.quote, scopes, bicep), true));
   return out;
 }
 

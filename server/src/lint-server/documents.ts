@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TextDocuments, type Connection, type Diagnostic } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { lintParsed, type Finding } from '../lint';
+import { lintParsed, type Finding, type TenantRole } from '../lint';
 import { configFor } from '../lint/config';
 import { formatByExtension, parseIacFile } from '../lint/detect';
 import type { ParsedIacFile } from '../lint/model';
@@ -22,6 +22,10 @@ export interface LintFeatureOptions {
   /** Quiet time after a burst of edits before linting again (default 120 ms). */
   debounceMs?: number;
   log?: { info(m: string): void; warn(m: string): void };
+  /** The synced tenants' role definitions (RP030 role-drift); call `tenantChanged` when they change. */
+  tenantRoles?: () => readonly TenantRole[];
+  /** The synced subscriptions: the quick fix narrowing an assignable scope (RP006) offers them. */
+  subscriptions?: () => readonly { subscriptionId: string; name: string }[];
 }
 
 export interface LintResult {
@@ -68,7 +72,21 @@ export class LintDocuments {
   /** Every open document again (a .rampartrc.json changed). */
   relintAll(): void {
     this.configs.invalidate();
+    this.relintOpen();
+  }
+
+  /** The synced tenants' roles changed (a sync): every open document is linted again. */
+  tenantChanged(): void {
+    this.relintOpen();
+  }
+
+  private relintOpen(): void {
     for (const doc of this.documents.all()) if (!isConfig(doc.uri)) this.schedule(doc.uri, true, true);
+  }
+
+  /** The subscriptions the synced connections hold (none without a store or a sync). */
+  syncedSubscriptions(): readonly { subscriptionId: string; name: string }[] {
+    try { return this.options.subscriptions?.() ?? []; } catch { return []; }
   }
 
   /** The findings of the document's current version (linted now when the last run is stale). */
@@ -167,7 +185,7 @@ export class LintDocuments {
     } catch (e) {
       return { findings: [{ ruleId: 'RP000', severity: 'error', message: `Rampart could not read this file: ${(e as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }], linted: true };
     }
-    return parsed ? { findings: lintParsed(parsed, disabled), linted: true } : { findings: [], linted: false };
+    return parsed ? { findings: lintParsed(parsed, disabled, this.options.tenantRoles?.()), linted: true } : { findings: [], linted: false };
   }
 
   private openConfigText(file: string): string | undefined {

@@ -6,11 +6,11 @@ import { configFor, type RampartConfig } from './config';
 import { parseIacFile } from './detect';
 import type { ParsedIacFile, Range } from './model';
 import { CHECKS, RP000 } from './rules';
-import type { Finding, FindingData, LintContext, RuleMeta, Severity } from './rules/types';
+import type { Finding, FindingData, LintContext, RuleMeta, Severity, TenantRole } from './rules/types';
 import { assignmentViews, roleViews } from './views';
 
-export type { Finding, FindingData, RuleMeta, Severity } from './rules/types';
-export { RULES, ruleDocUrl, ruleMeta, rulesMarkdown } from './rules';
+export type { Finding, FindingData, RuleMeta, Severity, TenantRole } from './rules/types';
+export { RULES, ruleDocLine, ruleMeta, rulesMarkdown, ruleWebUrl } from './rules';
 export { describeOperation, expandWildcard, nearestOperation, allOperations } from './catalog';
 export { parseConfig, type RampartConfig } from './config';
 
@@ -20,6 +20,8 @@ export interface LintOptions {
   relativePath?: string;
   /** Lint as JSON whatever the extension (a user glob or the editor's language said so). */
   forceJson?: boolean;
+  /** The synced tenants' role definitions: RP030 (role-drift) compares the file's roles with them. */
+  tenantRoles?: readonly TenantRole[];
 }
 
 /** Lints one file's text. Returns [] for files Rampart does not lint. Never throws on any input. */
@@ -32,11 +34,14 @@ export function lintText(pathOrUri: string, text: string, options: LintOptions =
   } catch (e) {
     return [{ ruleId: RP000.id, severity: 'error', message: `Rampart could not read this file: ${(e as Error).message}`, range: zero() }];
   }
-  return file ? lintParsed(file, disabled) : [];
+  return file ? lintParsed(file, disabled, options.tenantRoles) : [];
 }
 
-/** Runs every rule over an already parsed file (the daemon can keep parses). `disabled` rule ids are skipped. */
-export function lintParsed(file: ParsedIacFile, disabled: ReadonlySet<string> = new Set()): Finding[] {
+/**
+ * Runs every rule over an already parsed file (the daemon can keep parses). `disabled` rule ids are skipped;
+ * `tenantRoles`, when known, let RP030 compare the file's role definitions with the synced tenants'.
+ */
+export function lintParsed(file: ParsedIacFile, disabled: ReadonlySet<string> = new Set(), tenantRoles?: readonly TenantRole[]): Finding[] {
   const findings: Finding[] = [];
   const suppressed = new Map<number, Set<string>>();
   // A loop deploys one resource per item, all written in one place: the same finding on each is reported once.
@@ -61,7 +66,7 @@ export function lintParsed(file: ParsedIacFile, disabled: ReadonlySet<string> = 
     byType.set(k, [...(byType.get(k) ?? []), r]);
   }
   const ctx: LintContext = {
-    file, roles: roleViews(file), assignments: assignmentViews(file),
+    file, roles: roleViews(file), assignments: assignmentViews(file), tenantRoles,
     resourcesOfType: (t) => byType.get(t.toLowerCase()) ?? [], report,
   };
   for (const rule of CHECKS) {

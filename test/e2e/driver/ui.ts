@@ -238,6 +238,9 @@ const checks: Check[] = [
       const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
       await frame.locator('svg[aria-label="Coverage per control"]').waitFor({ timeout: 30_000 });
       await frame.locator('svg[aria-label="Coverage over time"]').waitFor({ timeout: 5_000 });
+      // The sample tenant has findings: by severity, and by subscription and severity.
+      await frame.locator('svg[aria-label="Findings by severity"]').waitFor({ timeout: 5_000 });
+      await frame.locator('svg[aria-label="Findings by subscription and severity"]').waitFor({ timeout: 5_000 });
       const file = path.join(config.output, 'rampart-dashboard.png');
       fs.rmSync(file, { force: true });
       await page.screenshot({ path: file });

@@ -38,6 +38,8 @@ export function registerExportTests(): void {
       assert.ok(r.htmlLength > 2000, 'a rendered page');
       assert.ok(r.data.controls.some((c) => c.id === 'CC6.1' && c.evidenceCount > 0), 'CC6.1 has evidence');
       assert.ok(r.data.history.length >= 1, 'a point per successful sync');
+      const { high, medium, low } = r.data.findings.bySeverity;
+      assert.ok(high + medium + low > 0 && r.data.findings.bySubscription.length > 0, 'findings by severity and subscription');
       assert.match(r.csp, /^default-src 'none'; /);
       assert.doesNotMatch(r.csp, /script-src|unsafe/);
       // The tab model reaches the extension host a moment after the panel is created.

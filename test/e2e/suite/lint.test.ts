@@ -59,6 +59,12 @@ export function registerLintTests(): void {
       assert.equal(diag.range.start.line, 5);
       assert.equal(doc.getText(diag.range), '"Microsoft.Storage/*"');
       assert.equal(diag.severity, vscode.DiagnosticSeverity.Warning);
+      // The code links to the rule's heading in the docs/rules.md the extension ships (no web address).
+      const target = typeof diag.code === 'object' ? diag.code.target : undefined;
+      assert.equal(target?.scheme, 'file', `code target ${target?.toString()}`);
+      assert.match(target!.fsPath, /[\\/]docs[\\/]rules\.md$/);
+      const heading = fs.readFileSync(target!.fsPath, 'utf8').split('\n')[Number(/^L(\d+)$/.exec(target!.fragment)![1]) - 1];
+      assert.equal(heading, '### RP002 broad-wildcard');
 
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diag.range);
       note(`code actions: ${actions.map((a) => a.title).join(' | ')}`);
@@ -74,6 +80,26 @@ export function registerLintTests(): void {
       assert.deepEqual(rampartDiagnostics(uri).map(codeOf), [], 'no Rampart diagnostic left');
       await doc.save();
       assert.equal(fs.readFileSync(file, 'utf8'), text, 'the file on disk changed');
+    });
+
+    it('RP006: the quick fix narrows a management-group assignable scope to a subscription', async () => {
+      const file = path.join(folder(), 'mg-role.json');
+      const text = ROLE.replace('Microsoft.Storage/*', 'Microsoft.Storage/storageAccounts/read')
+        .replace('/subscriptions/00000000-0000-0000-0000-000000000001', '/providers/Microsoft.Management/managementGroups/corp');
+      fs.writeFileSync(file, text);
+      const uri = vscode.Uri.file(file);
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const diag = await waitFor(() => rampartDiagnostics(uri).find((d) => codeOf(d) === 'RP006'), { message: 'the RP006 diagnostic', timeout: 20_000 });
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diag.range);
+      note(`code actions: ${actions.map((a) => a.title).join(' | ')}`);
+      // The synced subscriptions when this window synced the sample tenant, else a placeholder to fill in.
+      const fix = actions.find((a) => a.title.startsWith('Narrow to'));
+      assert.ok(fix?.edit, 'a narrowing fix with an edit');
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      assert.doesNotMatch(doc.getText(), /managementGroups/);
+      assert.match(JSON.parse(doc.getText()).AssignableScopes[0], /^\/subscriptions\/[^/]+$/);
+      await waitFor(() => !rampartDiagnostics(uri).some((d) => codeOf(d) === 'RP006'), { message: 'the RP006 diagnostic to go away', timeout: 20_000 });
     });
 
     it('a .bicep file gets the bicep language, RP001 on the wildcard and a hover on it', async () => {

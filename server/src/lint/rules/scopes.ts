@@ -43,7 +43,7 @@ export const scopeRules: Rule[] = [
         let mgs = 0;
         for (const e of scopes.entries) {
           const s = e.text;
-          if (s === '/') { ctx.report(RP005, e.range, "'/' (the root) cannot be an assignable scope of a custom role."); continue; }
+          if (s === '/') { ctx.report(RP005, e.range, "'/' (the root) cannot be an assignable scope of a custom role.", { narrowScope: true }); continue; }
           if (s.includes('*')) { ctx.report(RP005, e.range, `'${s}': assignable scopes take no wildcards.`); continue; }
           const level = scopeLevel(s);
           if (!level) {
@@ -67,7 +67,7 @@ export const scopeRules: Rule[] = [
         for (const e of role.assignableScopes?.entries ?? []) {
           // The second management group is already an error (RP005): one finding per element.
           if (scopeLevel(e.text) === 'managementGroup' && ++mgs === 1) {
-            ctx.report(RP006, e.range, `Assignable at management group '${e.text.split('/').pop()}': the role can be assigned on every subscription below it.`);
+            ctx.report(RP006, e.range, `Assignable at management group '${e.text.split('/').pop()}': the role can be assigned on every subscription below it.`, { narrowScope: true });
           }
         }
       }

@@ -28,6 +28,11 @@ export interface FindingData {
   remove?: boolean;
   /** A single corrected value (a typo's nearest catalog operation, a trimmed string). */
   suggestion?: string;
+  /**
+   * An assignable scope to narrow (a management group, the root): the editor offers the synced subscriptions, or a
+   * /subscriptions/{subscriptionId} placeholder.
+   */
+  narrowScope?: boolean;
   /** A property to add to the object at the range (e.g. principalType). */
   addProperty?: { key: string; values: string[] };
 }
@@ -71,8 +76,28 @@ export interface AssignmentView {
   scope?: LocatedValue;
 }
 
+/**
+ * A role definition as a synced tenant holds it (core/synced-tenant.ts builds these from the store), for RP030: the
+ * lint itself never reads the store.
+ */
+export interface TenantRole {
+  /** The definition's GUID, lower case. */
+  guid: string;
+  roleName: string;
+  /** Where it was synced from (the connection's name), for the message. */
+  source: string;
+  actions: string[];
+  notActions: string[];
+  dataActions: string[];
+  notDataActions: string[];
+  /** Distinct principals the definition is assigned to in the tenant. */
+  principals: number;
+}
+
 export interface LintContext {
   file: ParsedIacFile;
+  /** Role definitions of the synced tenants, when a connection is known (the daemon, `rampart lint --connection`). */
+  tenantRoles?: readonly TenantRole[];
   roles: RoleView[];
   assignments: AssignmentView[];
   /** The resources of a type (any case) that the file deploys: `existing` references are left out. */
