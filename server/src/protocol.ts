@@ -160,7 +160,11 @@ export interface CoverageParams { connectionId?: string; framework?: string }
 export interface DaemonSettings {
   staleAfter?: string | number; retentionDays?: number; gracePeriodDays?: number;
   /** `rampart.sync.schedule`: "off", "daily" (default) or "every-N-hours" (N 1-24): the daemon's scheduled syncs. */
-  sync?: { schedule?: string };
+  sync?: {
+    schedule?: string;
+    /** `rampart.sync.resourceGraphThreshold`: above this many subscriptions a connection syncs through Azure Resource Graph. */
+    resourceGraphThreshold?: number;
+  };
 }
 export interface RevokeParams { connectionId: string }
 export interface AuditVerifyResult {

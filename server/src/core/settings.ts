@@ -11,6 +11,8 @@ export interface ServiceSettings {
   gracePeriodDays: number;
   /** Cadence of the daemon's scheduled syncs (`rampart.sync.schedule`). */
   schedule: Schedule;
+  /** Above this many subscriptions a connection syncs through Azure Resource Graph (`rampart.sync.resourceGraphThreshold`). */
+  resourceGraphThreshold: number;
 }
 
 export class SettingsError extends Error {}
@@ -19,6 +21,7 @@ export type Schedule = { kind: 'off' } | { kind: 'every'; intervalMs: number; la
 
 const HOUR = 3_600_000;
 export const DEFAULT_SCHEDULE = 'daily';
+export const DEFAULT_RESOURCE_GRAPH_THRESHOLD = 50;
 
 /** "off", "daily" or "every-N-hours" (N from 1 to 24). */
 export function parseSchedule(value: string): Schedule {
@@ -37,6 +40,7 @@ export function describeSchedule(s: Schedule): string {
 
 export const DEFAULT_SETTINGS: ServiceSettings = {
   staleAfterMs: DEFAULT_STALE_AFTER_MS, retentionDays: 365, gracePeriodDays: 60, schedule: parseSchedule(DEFAULT_SCHEDULE),
+  resourceGraphThreshold: DEFAULT_RESOURCE_GRAPH_THRESHOLD,
 };
 
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -68,6 +72,12 @@ export function applySettings(base: ServiceSettings, input: DaemonSettings | und
     } catch (e) {
       warn(`rampart.sync.schedule: ${(e as Error).message}`);
     }
+  }
+  const threshold = input.sync?.resourceGraphThreshold;
+  if (threshold !== undefined && threshold !== null && (threshold as unknown) !== '') {
+    const n = Number(threshold);
+    if (Number.isInteger(n) && n >= 0) out.resourceGraphThreshold = n;
+    else warn(`rampart.sync.resourceGraphThreshold: '${threshold}' is not a whole number of subscriptions (0 or more).`);
   }
   for (const key of ['retentionDays', 'gracePeriodDays'] as const) {
     const v = input[key];

@@ -30,6 +30,8 @@ export interface SyncDeps {
   concurrency: number;
   /** Grace period of new assets, for the grade kept on the run (default 60). */
   gracePeriodDays?: number;
+  /** Above this many subscriptions, read through Azure Resource Graph; undefined: never. */
+  resourceGraphThreshold?: number;
 }
 
 export interface SyncOptions {
@@ -109,7 +111,7 @@ async function read(deps: SyncDeps, conn: ConnectionRecord, abortSignal: AbortSi
   return collect({
     session, connectionId: conn.id, tenantId: conn.tenantId, subscriptions: conn.subscriptions, managementGroup: conn.managementGroup,
     errors: { ...errorContext(conn), host: new URL(cloud.armEndpoint).host }, abortSignal,
-    concurrency: deps.concurrency, progress,
+    concurrency: deps.concurrency, resourceGraphThreshold: deps.resourceGraphThreshold, progress,
   });
 }
 
