@@ -15,6 +15,7 @@ import { queryAll, PAGE_SIZE, ResourceGraphError } from '../../server/src/sync/r
 import type { Inventory } from '../../server/src/store/schema';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import type { Scenario } from '../emulator/scenario';
+import { KqlError, parseKql, runKql } from '../emulator/kql';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
 const SAMPLE = join(__dirname, '..', 'emulator', 'scenarios', 'sample.json');
@@ -185,5 +186,27 @@ describe('Resource Graph paging and throttling', function () {
     const page = await client.resources({ query: "authorizationresources | where type =~ 'microsoft.authorization/roleassignments' | project name", options: { top: 10, resultFormat: 'objectArray' } });
     assert.deepEqual([page.resultTruncated, page.skipToken, page.count, page.totalRecords], ['true', undefined, 10, n]);
     await assert.rejects(queryAll(client, "authorizationresources | where type =~ 'microsoft.authorization/roleassignments' | project name", [], signal), ResourceGraphError);
+  });
+});
+
+describe('emulator KQL subset', () => {
+  const rows = [
+    { id: '/a', type: 'microsoft.storage/storageaccounts', name: 'b', properties: { state: 'Enabled' } },
+    { id: '/b', type: 'Microsoft.KeyVault/vaults', name: 'a', properties: { state: 'Disabled' } },
+    { id: '/c', type: 'microsoft.network/publicipaddresses', name: 'c', properties: { state: 'Enabled' } },
+  ];
+
+  it('filters with =~ and in~ (case-insensitive), and, dotted columns, projects and orders', () => {
+    const q = parseKql("Resources | where type in~ ('MICROSOFT.STORAGE/storageAccounts', 'microsoft.keyvault/vaults') and properties.state =~ 'enabled' | project id, name");
+    assert.deepEqual(runKql(q, rows), [{ id: '/a', name: 'b' }]);
+    assert.deepEqual(runKql(parseKql("resources | where type !~ 'x' | order by name asc | project name"), rows).map((r) => r.name), ['a', 'b', 'c']);
+    assert.deepEqual(runKql(parseKql("resources | where name == 'A'"), rows), [], '== is case-sensitive');
+  });
+
+  it('refuses what it does not know, naming it', () => {
+    assert.throws(() => parseKql('resources | summarize count()'), (e: KqlError) => /Unsupported operator 'summarize'/.test(e.message));
+    assert.throws(() => parseKql("nosuchtable | where type =~ 'x'"), /Table 'nosuchtable'/);
+    assert.throws(() => parseKql("resources | where type =~ 'x"), /Unterminated string/);
+    assert.throws(() => parseKql('resources | where type =~ x'), /Expected a string literal/);
   });
 });
