@@ -6,7 +6,8 @@
  * each time into a fresh store: enumerating each subscription, then through Azure Resource Graph (above
  * rampart.sync.resourceGraphThreshold). A third run puts Resource Graph under its documented default quota (15
  * queries per 5 s per user). Prints figures and ratios measured in this run; asserts nothing.
- *   npx tsx scripts/bench-scale.ts [LATENCY_MS=50] [SUBSCRIPTIONS=200]
+ *   npx tsx scripts/bench-scale.ts [LATENCY_MS=50] [SUBSCRIPTIONS=200] [RUNS=enumeration,graph,quota]
+ * To profile the daemon: BENCH_DAEMON_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=DIR' and one run, e.g. `50 200 graph`.
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -16,10 +17,11 @@ import { BATCH_SIZE, PAGE_SIZE } from '../server/src/sync/resource-graph';
 import { startEmulator } from '../test/emulator/emulator';
 import type { Scenario, ScenarioSubscription } from '../test/emulator/scenario';
 import { keyVault, publicIp, scoreControl, secureScore, storageAccount } from '../test/emulator/scenarios/posture-builders';
-import { startDaemonProcess } from './daemon-process';
+import { startDaemonProcess, stopDaemonProcess } from './daemon-process';
 
 const LATENCY_MS = Number(process.argv[2] ?? 50);
 const SUBS = Number(process.argv[3] ?? 200);
+const RUNS = new Set((process.argv[4] ?? 'enumeration,graph,quota').split(','));
 const GROUPS = 50, ASSIGNMENTS = 200, ARM_PAGE = 100, CONCURRENCY = 8;
 const TENANT = '72f988bf-0000-4000-8000-00000005ca1e';
 const APP = '11111111-2222-4333-8444-00000005ca1e';
@@ -63,7 +65,8 @@ async function syncOnce(label: string, threshold: number, quota?: Scenario['reso
   const push = emu.requests.push.bind(emu.requests);
   emu.requests.push = (...entries) => { answeredAt.push(performance.now()); return push(...entries); };
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rampart-bench-scale-'));
-  const { child, client } = await startDaemonProcess(dir, emu.caFile, SECRET, { sync: { schedule: 'off', resourceGraphThreshold: threshold } });
+  const daemon = await startDaemonProcess(dir, emu.caFile, SECRET, { sync: { schedule: 'off', resourceGraphThreshold: threshold } });
+  const { client } = daemon;
   try {
     const c = await client.sendRequest(P.Connect.type, {
       name: 'Scale', tenantId: TENANT, clientId: APP, credentialKind: 'secret',
@@ -86,12 +89,9 @@ async function syncOnce(label: string, threshold: number, quota?: Scenario['reso
       : Math.max(...[...new Set(azure.map((r) => r.path))].filter((p) => !/^\/subscriptions$/i.test(p)).map((p) => azure.filter((r) => r.path === p).length));
     const chain = 1 + pagesOf(/^\/subscriptions$/i) + longestList + 1;
     const lowerBoundMs = Math.max((azure.length * LATENCY_MS) / CONCURRENCY, chain * LATENCY_MS);
-    await client.sendRequest('shutdown');
-    void client.sendNotification('exit');
     return { label, ms, readMs, run, arm: azure.length - graph.length, graph: graph.length, throttled: azure.filter((r) => r.status === 429).length, chain, lowerBoundMs };
   } finally {
-    client.dispose();
-    child.kill();
+    await stopDaemonProcess(daemon);
     await emu.stop();
     await fs.rm(dir, { recursive: true, force: true });
   }
@@ -107,15 +107,18 @@ function report(m: Measured): void {
 async function main(): Promise<void> {
   console.log(`node ${process.version}, ${os.cpus().length} cpu; ${SUBS} subscriptions x ${GROUPS} resource groups x ${ASSIGNMENTS} role assignments; ` +
     `${LATENCY_MS} ms per request; ARM read bucket 250 burst, 25/s per subscription; ARM page ${ARM_PAGE}, Resource Graph page ${PAGE_SIZE}, ${BATCH_SIZE} subscriptions per query; daemon concurrency ${CONCURRENCY}`);
-  const enumerated = await syncOnce('enumerating each subscription', 1_000_000);
-  report(enumerated);
-  const graph = await syncOnce('Azure Resource Graph', 50);
-  report(graph);
-  console.log(`Resource Graph vs enumeration at ${SUBS} subscriptions: ${(enumerated.ms / graph.ms).toFixed(1)}x faster (whole sync), ` +
-    `${(enumerated.readMs / graph.readMs).toFixed(1)}x (Azure reads); evidence rows ${graph.run.counts.evidence} vs ${enumerated.run.counts.evidence} (target >= 5x)`);
+  const enumerated = RUNS.has('enumeration') ? await syncOnce('enumerating each subscription', 1_000_000) : undefined;
+  if (enumerated) report(enumerated);
+  const graph = RUNS.has('graph') ? await syncOnce('Azure Resource Graph', 50) : undefined;
+  if (graph) report(graph);
+  if (enumerated && graph) {
+    console.log(`Resource Graph vs enumeration at ${SUBS} subscriptions: ${(enumerated.ms / graph.ms).toFixed(1)}x faster (whole sync), ` +
+      `${(enumerated.readMs / graph.readMs).toFixed(1)}x (Azure reads); evidence rows ${graph.run.counts.evidence} vs ${enumerated.run.counts.evidence} (target >= 5x)`);
+  }
+  if (!RUNS.has('quota')) return;
   const quota = await syncOnce('Azure Resource Graph under its default quota (15 queries / 5 s)', 50, { queries: 15, windowSeconds: 5 });
   report(quota);
-  console.log(`  with that quota: ${(enumerated.ms / quota.ms).toFixed(1)}x the speed of enumeration`);
+  if (enumerated) console.log(`  with that quota: ${(enumerated.ms / quota.ms).toFixed(1)}x the speed of enumeration`);
 }
 
 void main().catch((e: unknown) => {

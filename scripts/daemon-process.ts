@@ -23,3 +23,16 @@ export async function startDaemonProcess(storeDir: string, caFile: string, secre
   void client.sendNotification('initialized', {});
   return { child, client };
 }
+
+/** Asks the daemon to shut down and exit, waits for it (so a --cpu-prof is written), then makes sure it is gone. */
+export async function stopDaemonProcess({ child, client }: DaemonProcess, waitMs = 10_000): Promise<void> {
+  const exited = new Promise<void>((resolve) => { if (child.exitCode !== null) resolve(); else child.once('exit', () => resolve()); });
+  try {
+    await client.sendRequest('shutdown');
+    void client.sendNotification('exit');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, waitMs))]);
+  } finally {
+    client.dispose();
+    child.kill();
+  }
+}
