@@ -162,8 +162,11 @@ export interface DaemonSettings {
   /** `rampart.sync.schedule`: "off", "daily" (default) or "every-N-hours" (N 1-24): the daemon's scheduled syncs. */
   sync?: {
     schedule?: string;
-    /** `rampart.sync.resourceGraphThreshold`: above this many subscriptions a connection syncs through Azure Resource Graph. */
-    resourceGraphThreshold?: number;
+    /**
+     * `rampart.sync.resourceGraphThreshold`: above this many subscriptions a connection syncs through Azure Resource
+     * Graph. A string is parsed (the CLI's RAMPART_RESOURCE_GRAPH_THRESHOLD).
+     */
+    resourceGraphThreshold?: number | string;
   };
 }
 export interface RevokeParams { connectionId: string }

@@ -8,6 +8,10 @@ import * as P from '../../server/src/protocol';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import { APP, SECRET, TENANT, connectAndSync, emulatorCloud, scenario } from './fixtures';
 import { startDaemon, type TestDaemon } from './harness';
+import { rampart } from './cli-process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
 const isGraph = (r: { path: string }) => /^\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(r.path);
@@ -46,5 +50,20 @@ describe('daemon: sync through Azure Resource Graph above the threshold', functi
     assert.equal(run.status, 'failed');
     assert.equal(run.errorCode, 'throttled');
     assert.ok(emu.requests.filter(isGraph).length > 1, 'retried before giving up');
+  });
+
+  it('the CLI takes the threshold from RAMPART_RESOURCE_GRAPH_THRESHOLD', async () => {
+    const store = await fs.mkdtemp(path.join(os.tmpdir(), 'rampart-cli-arg-'));
+    try {
+      const target = ['--authority-host', emu.authorityHost, '--arm-endpoint', emu.armEndpoint, '--ca-file', emu.caFile];
+      const c = await rampart(['connect', '--store', store, '--name', 'P', '--tenant', TENANT, '--client-id', APP, ...target], { AZURE_CLIENT_SECRET: SECRET, RAMPART_RESOURCE_GRAPH_THRESHOLD: '1' });
+      assert.equal(c.code, 0, c.stderr);
+      assert.ok(emu.requests.filter(isGraph).length >= 5, 'two subscriptions, threshold 1: Resource Graph');
+      const bad = await rampart(['sync', '--store', store], { AZURE_CLIENT_SECRET: SECRET, RAMPART_RESOURCE_GRAPH_THRESHOLD: 'many' });
+      assert.equal(bad.code, 0, bad.stderr);
+      assert.match(bad.stderr, /resourceGraphThreshold: 'many' is not a whole number/);
+    } finally {
+      await fs.rm(store, { recursive: true, force: true });
+    }
   });
 });

@@ -51,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
     staleAfter: values['stale-after'] ?? process.env.RAMPART_STALE_AFTER,
     retentionDays: process.env.RAMPART_RETENTION_DAYS ? Number(process.env.RAMPART_RETENTION_DAYS) : undefined,
     gracePeriodDays: process.env.RAMPART_GRACE_PERIOD_DAYS ? Number(process.env.RAMPART_GRACE_PERIOD_DAYS) : undefined,
-    sync: { resourceGraphThreshold: process.env.RAMPART_RESOURCE_GRAPH_THRESHOLD ? Number(process.env.RAMPART_RESOURCE_GRAPH_THRESHOLD) : undefined },
+    sync: { resourceGraphThreshold: process.env.RAMPART_RESOURCE_GRAPH_THRESHOLD || undefined },
   });
   await service.start();
 

@@ -74,7 +74,7 @@ export function applySettings(base: ServiceSettings, input: DaemonSettings | und
     }
   }
   const threshold = input.sync?.resourceGraphThreshold;
-  if (threshold !== undefined && threshold !== null && (threshold as unknown) !== '') {
+  if (threshold !== undefined && threshold !== null && String(threshold).trim() !== '') {
     const n = Number(threshold);
     if (Number.isInteger(n) && n >= 0) out.resourceGraphThreshold = n;
     else warn(`rampart.sync.resourceGraphThreshold: '${threshold}' is not a whole number of subscriptions (0 or more).`);
