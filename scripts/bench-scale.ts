@@ -9,7 +9,7 @@
  *   npx tsx scripts/bench-scale.ts [LATENCY_MS=50] [SUBSCRIPTIONS=200] [RUNS=enumeration,graph,quota]
  * To profile the daemon: BENCH_DAEMON_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=DIR' and one run, e.g. `50 200 graph`.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as P from '../server/src/protocol';
@@ -52,8 +52,18 @@ function tenant(quota?: Scenario['resourceGraphQuota']): Scenario {
   };
 }
 
+/** CPU time (user + system) a process has used, in ms (Linux /proc; 0 elsewhere). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (100/s)
+  } catch {
+    return 0;
+  }
+}
+
 interface Measured {
-  label: string; ms: number; readMs: number; run: P.RunSummary;
+  label: string; ms: number; readMs: number; run: P.RunSummary; daemonCpuMs: number; benchCpuMs: number;
   arm: number; graph: number; throttled: number; chain: number; lowerBoundMs: number;
 }
 
@@ -73,11 +83,16 @@ async function syncOnce(label: string, threshold: number, quota?: Scenario['reso
       cloud: { name: 'Custom', authorityHost: emu.authorityHost, armEndpoint: emu.armEndpoint, caFile: emu.caFile },
     });
     const before = emu.requests.length;
+    const cpu0 = [cpuMs(daemon.child.pid), process.cpuUsage()] as const;
     const t0 = performance.now();
     const [run] = await client.sendRequest(P.Sync.type, { connectionId: c.id });
     const ms = performance.now() - t0;
+    const daemonCpuMs = cpuMs(daemon.child.pid) - cpu0[0];
+    const used = process.cpuUsage(cpu0[1]);
+    const benchCpuMs = (used.user + used.system) / 1000;
     if (run.status !== 'succeeded') throw new Error(`${label}: sync ${run.status}: ${run.error}`);
     const log = emu.requests.slice(before);
+    if (process.env.BENCH_TIMELINE) log.forEach((r, i) => console.log(`${(answeredAt[before + i] - t0).toFixed(0).padStart(6)} ms ${r.status} ${r.method} ${r.path.slice(0, 90)}`));
     const readMs = Math.max(...answeredAt.slice(before)) - t0;
     const azure = log.filter((r) => !/oauth2|openid|discovery/i.test(r.path));
     const graph = azure.filter((r) => /Microsoft\.ResourceGraph/i.test(r.path));
@@ -89,7 +104,7 @@ async function syncOnce(label: string, threshold: number, quota?: Scenario['reso
       : Math.max(...[...new Set(azure.map((r) => r.path))].filter((p) => !/^\/subscriptions$/i.test(p)).map((p) => azure.filter((r) => r.path === p).length));
     const chain = 1 + pagesOf(/^\/subscriptions$/i) + longestList + 1;
     const lowerBoundMs = Math.max((azure.length * LATENCY_MS) / CONCURRENCY, chain * LATENCY_MS);
-    return { label, ms, readMs, run, arm: azure.length - graph.length, graph: graph.length, throttled: azure.filter((r) => r.status === 429).length, chain, lowerBoundMs };
+    return { label, ms, readMs, run, daemonCpuMs, benchCpuMs, arm: azure.length - graph.length, graph: graph.length, throttled: azure.filter((r) => r.status === 429).length, chain, lowerBoundMs };
   } finally {
     await stopDaemonProcess(daemon);
     await emu.stop();
@@ -102,6 +117,7 @@ function report(m: Measured): void {
     `${m.run.counts.roleAssignments} role assignments, ${m.run.counts.resourceGroups} resource groups, ${m.run.counts.evidence} evidence rows`);
   console.log(`  critical-path lower bound ${s(m.lowerBoundMs)} = max(requests x ${LATENCY_MS} ms / concurrency ${CONCURRENCY}, chain of ${m.chain} dependent requests x ${LATENCY_MS} ms)` +
     ` -> reads ${(m.readMs / m.lowerBoundMs).toFixed(2)}x the bound, whole sync ${(m.ms / m.lowerBoundMs).toFixed(2)}x`);
+  console.log(`  CPU during the sync: daemon ${s(m.daemonCpuMs)}, emulator (this process) ${s(m.benchCpuMs)}; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cpus`);
 }
 
 async function main(): Promise<void> {

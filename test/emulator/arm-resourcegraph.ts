@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { ArmRoute, ArmRouteContext } from './arm';
 import { canRead } from './arm-common';
 import { ArmError } from './http';
-import { KqlError, parseKql, runKql } from './kql';
+import { KqlError, parseKql, runKql, selectedTypes } from './kql';
 import { tableRows, type ArgRow } from './resource-graph-tables';
 
 export const RESOURCE_GRAPH_PATH = /^\/providers\/Microsoft\.ResourceGraph\/resources$/i;
@@ -97,7 +97,7 @@ function query(ctx: ArmRouteContext): { body: unknown } {
     const subs = ctx.state.scenario.subscriptions.filter((s) => canRead(ctx.app, s.id) && (!wanted || wanted.has(s.id.toLowerCase())));
     try {
       const q = parseKql(body.query);
-      rows = runKql(q, tableRows(ctx.state.scenario, q.table, subs));
+      rows = runKql(q, tableRows(ctx.state.scenario, q.table, subs, selectedTypes(q)));
       truncated = q.project !== undefined && !q.project.includes('id');
     } catch (e) {
       if (e instanceof KqlError) throw badRequest('InvalidQuery', `Query is invalid. ${e.message}`);

@@ -84,6 +84,16 @@ export function parseKql(text: string): KqlQuery {
   return q;
 }
 
+/**
+ * The (lower-case) types a query can select, from its `type =~ / == / in~ / in` conditions; undefined: any. Lets the
+ * tables skip generating rows the query would filter out anyway.
+ */
+export function selectedTypes(q: KqlQuery): ((type: string) => boolean) | undefined {
+  const sets = q.where.filter((c) => c.column === 'type' && !c.op.startsWith('!')).map((c) => new Set(c.values.map((v) => v.toLowerCase())));
+  if (!sets.length) return undefined;
+  return (type) => sets.every((s) => s.has(type.toLowerCase()));
+}
+
 function valueAt(row: Record<string, unknown>, path: string): unknown {
   let v: unknown = row;
   for (const k of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;

@@ -19,14 +19,16 @@ function row(scenario: Scenario, sub: ScenarioSubscription | undefined, resource
   };
 }
 
-function containers(scenario: Scenario, subs: ScenarioSubscription[]): ArgRow[] {
+type Want = (type: string) => boolean;
+
+function containers(scenario: Scenario, subs: ScenarioSubscription[], want: Want): ArgRow[] {
   const out: ArgRow[] = [];
   for (const s of subs) {
-    out.push(row(scenario, s, {
+    if (want('microsoft.resources/subscriptions')) out.push(row(scenario, s, {
       id: `/subscriptions/${s.id}`, name: s.displayName, type: 'microsoft.resources/subscriptions', tags: s.tags ?? {},
       properties: { state: s.state ?? 'Enabled', subscriptionPolicies: { locationPlacementId: 'Public_2014-09-01', quotaId: 'PayAsYouGo_2014-09-01', spendingLimit: 'Off' } },
     }));
-    for (const g of s.resourceGroups ?? []) {
+    for (const g of want('microsoft.resources/subscriptions/resourcegroups') ? s.resourceGroups ?? [] : []) {
       out.push(row(scenario, s, {
         id: `/subscriptions/${s.id}/resourceGroups/${g.name}`, name: g.name, type: 'microsoft.resources/subscriptions/resourcegroups',
         location: g.location, tags: g.tags ?? {}, properties: { provisioningState: 'Succeeded' },
@@ -36,15 +38,17 @@ function containers(scenario: Scenario, subs: ScenarioSubscription[]): ArgRow[] 
   return out;
 }
 
-function authorization(scenario: Scenario, subs: ScenarioSubscription[]): ArgRow[] {
-  const out: ArgRow[] = allRoles(scenario).map((r) => row(scenario, undefined, roleDefinitionResource(r, '')));
+function authorization(scenario: Scenario, subs: ScenarioSubscription[], want: Want): ArgRow[] {
+  const out: ArgRow[] = want('microsoft.authorization/roledefinitions') ? allRoles(scenario).map((r) => row(scenario, undefined, roleDefinitionResource(r, ''))) : [];
+  if (!want('microsoft.authorization/roleassignments')) return out;
   for (const s of subs) for (const ra of s.roleAssignments ?? []) out.push(row(scenario, s, roleAssignmentResource(scenario, s, ra)));
   return out;
 }
 
-function resources(scenario: Scenario, subs: ScenarioSubscription[]): ArgRow[] {
+function resources(scenario: Scenario, subs: ScenarioSubscription[], want: Want): ArgRow[] {
   const out: ArgRow[] = [];
   const add = (s: ScenarioSubscription, namespace: string, type: string, items: ScenarioResource[] | undefined) => {
+    if (!want(type)) return;
     for (const item of items ?? []) out.push(row(scenario, s, wireResource(providerPrefix(s.id, item.resourceGroup, namespace), type, item)));
   };
   for (const s of subs) {
@@ -55,7 +59,7 @@ function resources(scenario: Scenario, subs: ScenarioSubscription[]): ArgRow[] {
   return out;
 }
 
-function security(scenario: Scenario, subs: ScenarioSubscription[]): ArgRow[] {
+function security(scenario: Scenario, subs: ScenarioSubscription[], _want: Want): ArgRow[] {
   const out: ArgRow[] = [];
   for (const s of subs) {
     const prefix = `/subscriptions/${s.id}/providers/Microsoft.Security`;
@@ -67,11 +71,11 @@ function security(scenario: Scenario, subs: ScenarioSubscription[]): ArgRow[] {
   return out;
 }
 
-const TABLES: Record<string, (scenario: Scenario, subs: ScenarioSubscription[]) => ArgRow[]> = {
+const TABLES: Record<string, (scenario: Scenario, subs: ScenarioSubscription[], want: Want) => ArgRow[]> = {
   resourcecontainers: containers, authorizationresources: authorization, resources, securityresources: security,
 };
 
-/** Every row of `table` for these subscriptions (and the tenant-level rows). */
-export function tableRows(scenario: Scenario, table: string, subs: ScenarioSubscription[]): ArgRow[] {
-  return TABLES[table]?.(scenario, subs) ?? [];
+/** The rows of `table` for these subscriptions (and the tenant-level rows); `want` may skip whole types. */
+export function tableRows(scenario: Scenario, table: string, subs: ScenarioSubscription[], want: Want = () => true): ArgRow[] {
+  return TABLES[table]?.(scenario, subs, want) ?? [];
 }

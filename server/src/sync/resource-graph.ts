@@ -38,23 +38,24 @@ export const QUERIES = {
 export class ResourceGraphError extends Error {}
 
 /**
- * Every row of `query` over these subscriptions (none: every one the principal can read): one $skipToken chain per
- * batch, the batches through `run`.
+ * Every row of `query` over these subscriptions (none: every one the principal can read), each page passed through
+ * `map` as it arrives (so that work overlaps the other chains' waits): one $skipToken chain per batch, the batches
+ * through `run`.
  */
-export async function queryAll(
+export async function queryAll<T = Row>(
   client: ResourceGraphClient, query: string, subscriptions: string[], abortSignal: AbortSignal,
-  run: <T>(task: () => Promise<T>) => Promise<T> = (t) => t(),
-): Promise<Row[]> {
+  run: <R>(task: () => Promise<R>) => Promise<R> = (t) => t(), map: (row: Row) => T = (row) => row as T,
+): Promise<T[]> {
   const batches: (string[] | undefined)[] = subscriptions.length ? [] : [undefined];
   for (let i = 0; i < subscriptions.length; i += BATCH_SIZE) batches.push(subscriptions.slice(i, i + BATCH_SIZE));
   const pages = await Promise.all(batches.map((batch) => run(async () => {
-    const rows: Row[] = [];
+    const rows: T[] = [];
     let skipToken: string | undefined;
     do {
       const r = await client.resources({ query, subscriptions: batch, options: { resultFormat: 'objectArray', top: PAGE_SIZE, skipToken } }, { abortSignal });
       const page = rowsOf(r.data);
       if (!page) throw new ResourceGraphError('Azure Resource Graph answered without a row array (resultFormat objectArray).');
-      rows.push(...page);
+      for (const row of page) rows.push(map(row));
       if (r.resultTruncated === 'true' && !r.skipToken) {
         throw new ResourceGraphError(`Azure Resource Graph truncated the result of '${query.split('|')[0].trim()}' at ${rows.length} of ${r.totalRecords} rows.`);
       }
@@ -104,32 +105,41 @@ export async function graphSubscriptions(g: GraphReadContext, ids: string[]): Pr
   return found;
 }
 
-/** Everything but the subscriptions, into `inv`, for these (active) subscriptions. */
+/**
+ * Everything but the subscriptions, into `inv`, for these (active) subscriptions. The five queries run side by side;
+ * the vaults' contents follow the resources query alone, not the slowest query.
+ */
 export async function readThroughResourceGraph(g: GraphReadContext, inv: Inventory, subs: SubscriptionRecord[]): Promise<void> {
   const ids = subs.map((s) => s.subscriptionId);
-  const kinds = Object.keys(QUERIES).length - 1;
+  const { owned } = g;
+  const total = Object.keys(QUERIES).length;
   let done = 0;
-  const query = async (what: string, q: string) => {
-    const rows = await g.step(`${what} (Resource Graph)`, undefined, () => queryAll(g.client, q, ids, g.abortSignal, (t) => g.pool.run(t)));
-    g.progress(`Resource Graph: ${what}`, ++done, kinds + 1);
+  const tick = (what: string) => g.progress(`Resource Graph: ${what}`, ++done, total);
+  const query = async <T>(what: string, q: string, map: (row: Row) => T) => {
+    const rows = await g.step(`${what} (Resource Graph)`, undefined, () => queryAll(g.client, q, ids, g.abortSignal, (t) => g.pool.run(t), map));
+    tick(what);
     return rows;
   };
-  const [groups, assignments, definitions, resources, scores] = await Promise.all([
-    query('resource groups', QUERIES.resourceGroups), query('role assignments', QUERIES.roleAssignments),
-    query('role definitions', QUERIES.roleDefinitions), query('resources', QUERIES.resources), query('secure scores', QUERIES.secureScores),
-  ]);
-  const { owned } = g;
-  inv.resourceGroups.push(...groups.map((r) => resourceGroupRecord(r, owned)));
-  inv.roleAssignments.push(...assignments.map((r) => roleAssignmentRecord(r, owned)));
-  inv.roleDefinitions.push(...roleDefinitionRecords(definitions, ids, inv.roleAssignments, owned));
-  inv.secureScores.push(...secureScoreRecordsOf(scores, owned));
   const typeOf = (r: Row) => String(r.type ?? '').toLowerCase();
-  inv.storageAccounts.push(...resources.filter((r) => typeOf(r) === STORAGE).map((r) => storageAccountRecord(r, owned)));
-  inv.publicIps.push(...resources.filter((r) => typeOf(r) === PUBLIC_IP).map((r) => publicIpRecord(r, owned)));
-  const vaults = resources.filter((r) => typeOf(r) === VAULT).map((r) => keyVaultRecord(r, owned));
-  inv.keyVaults.push(...vaults);
-  await readVaultsContents(g, inv, vaults);
-  g.progress('Resource Graph: key vault contents', kinds + 1, kinds + 1);
+  const [groups, assignments, definitions, scores] = await Promise.all([
+    query('resource groups', QUERIES.resourceGroups, (r) => resourceGroupRecord(r, owned)),
+    query('role assignments', QUERIES.roleAssignments, (r) => roleAssignmentRecord(r, owned)),
+    query('role definitions', QUERIES.roleDefinitions, (r) => r),
+    query('secure scores', QUERIES.secureScores, (r) => r),
+    (async () => {
+      const resources = await query('resources', QUERIES.resources, (r) => r);
+      inv.storageAccounts.push(...resources.filter((r) => typeOf(r) === STORAGE).map((r) => storageAccountRecord(r, owned)));
+      inv.publicIps.push(...resources.filter((r) => typeOf(r) === PUBLIC_IP).map((r) => publicIpRecord(r, owned)));
+      const vaults = resources.filter((r) => typeOf(r) === VAULT).map((r) => keyVaultRecord(r, owned));
+      inv.keyVaults.push(...vaults);
+      await readVaultsContents(g, inv, vaults);
+      tick('key vault contents');
+    })(),
+  ]);
+  inv.resourceGroups.push(...groups);
+  inv.roleAssignments.push(...assignments);
+  inv.roleDefinitions.push(...roleDefinitionRecords(definitions, ids, assignments, owned));
+  inv.secureScores.push(...secureScoreRecordsOf(scores, owned));
 }
 
 /** Keys and secrets are not in Resource Graph: listed per vault, as on the per-subscription path. */
