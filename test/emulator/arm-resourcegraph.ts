@@ -98,7 +98,7 @@ function query(ctx: ArmRouteContext): { body: unknown } {
     try {
       const q = parseKql(body.query);
       rows = runKql(q, tableRows(ctx.state.scenario, q.table, subs, selectedTypes(q)));
-      truncated = q.project !== undefined && !q.project.includes('id');
+      truncated = q.project !== undefined && !q.project.some((c) => c.name === 'id');
     } catch (e) {
       if (e instanceof KqlError) throw badRequest('InvalidQuery', `Query is invalid. ${e.message}`);
       throw e;

@@ -1,6 +1,6 @@
 /**
  * The subset of KQL (Kusto) the emulator's Resource Graph route understands: what Rampart sends, and a little more.
- *   <table> [| where <cond> [and <cond>]...]... [| project <column>, ...] [| order by <column> [asc|desc]]
+ *   <table> [| where <cond> [and <cond>]...]... [| project [<name> =] <column>, ...] [| order by <column> [asc|desc]]
  * A condition is `<column> =~ | == | !~ | != '<text>'` or `<column> in~ | in | !in~ ('<text>', ...)`; a column may
  * be a dotted path (properties.state). Anything else is a KqlError, which the route answers as ARG's 400 InvalidQuery.
  */
@@ -14,8 +14,8 @@ export interface KqlQuery {
   /** Lower-case table name. */
   table: string;
   where: Condition[];
-  /** Projected columns, in order; undefined keeps every column. */
-  project?: string[];
+  /** Projected columns, in order (`name = path`, or a path named by its last segment); undefined keeps every column. */
+  project?: { name: string; path: string }[];
   order?: { column: string; descending: boolean };
 }
 
@@ -74,7 +74,13 @@ export function parseKql(text: string): KqlQuery {
     if (!m) throw new KqlError(`Unsupported operator '${op.split(/\s/)[0]}'.`);
     const verb = m[1].toLowerCase().replace(/\s+/g, ' ');
     if (verb === 'where') q.where.push(...m[2].split(/\s+and\s+/i).map(condition));
-    else if (verb === 'project') q.project = splitOutsideQuotes(m[2], ',').map(column);
+    else if (verb === 'project') {
+      q.project = splitOutsideQuotes(m[2], ',').map((item) => {
+        const [name, path] = item.includes('=') ? item.split('=') : [undefined, item];
+        const p = column(path);
+        return { name: name === undefined ? p.split('.').pop()! : column(name), path: p };
+      });
+    }
     else {
       const o = /^([\w.]+)(?:\s+(asc|desc))?$/i.exec(m[2].trim());
       if (!o) throw new KqlError(`Unsupported ordering '${m[2].trim()}'.`);
@@ -118,5 +124,5 @@ export function runKql(q: KqlQuery, rows: Record<string, unknown>[]): Record<str
   }
   const cols = q.project;
   if (!cols) return out;
-  return out.map((r) => Object.fromEntries(cols.map((c) => [c.split('.').pop()!, valueAt(r, c) ?? null])));
+  return out.map((r) => Object.fromEntries(cols.map((c) => [c.name, valueAt(r, c.path) ?? null])));
 }

@@ -201,6 +201,7 @@ describe('emulator KQL subset', () => {
     assert.deepEqual(runKql(q, rows), [{ id: '/a', name: 'b' }]);
     assert.deepEqual(runKql(parseKql("resources | where type !~ 'x' | order by name asc | project name"), rows).map((r) => r.name), ['a', 'b', 'c']);
     assert.deepEqual(runKql(parseKql("resources | where name == 'A'"), rows), [], '== is case-sensitive');
+    assert.deepEqual(runKql(parseKql("resources | where name =~ 'A' | project id, st = properties.state, properties.missing"), rows), [{ id: '/b', st: 'Disabled', missing: null }]);
   });
 
   it('refuses what it does not know, naming it', () => {

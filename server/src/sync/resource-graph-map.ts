@@ -31,8 +31,9 @@ export function resourceGroupRecord(r: Row, owned: Owned): ResourceGroupRecord {
   return { ...owned, id: str(r.id) ?? '', subscriptionId: subscriptionOf(r), name: str(r.name) ?? '', location: str(r.location) ?? '', tags: tags(r.tags) };
 }
 
+/** A role assignment row: its `properties`, or the same fields projected to columns (resource-graph.ts). */
 export function roleAssignmentRecord(r: Row, owned: Owned): RoleAssignmentRecord {
-  const p = props(r);
+  const p = r.properties ? props(r) : r as Props;
   const s = subscriptionOf(r);
   return {
     ...owned, id: str(r.id) ?? '', subscriptionId: s, principalId: p.principalId ?? '', principalType: p.principalType ?? 'Unknown',

@@ -29,7 +29,10 @@ const PUBLIC_IP = 'microsoft.network/publicipaddresses';
 export const QUERIES = {
   subscriptions: "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project id, name, subscriptionId, properties",
   resourceGroups: "resourcecontainers | where type =~ 'microsoft.resources/subscriptions/resourcegroups' | project id, name, subscriptionId, location, tags",
-  roleAssignments: "authorizationresources | where type =~ 'microsoft.authorization/roleassignments' | project id, name, subscriptionId, properties",
+  // The largest result (every assignment of the tenant): only the fields recorded, a third fewer bytes than `properties`.
+  roleAssignments: "authorizationresources | where type =~ 'microsoft.authorization/roleassignments' | project id, subscriptionId, " +
+    'principalId = properties.principalId, principalType = properties.principalType, roleDefinitionId = properties.roleDefinitionId, ' +
+    'scope = properties.scope, description = properties.description',
   roleDefinitions: "authorizationresources | where type =~ 'microsoft.authorization/roledefinitions' | project id, name, properties",
   resources: `resources | where type in~ ('${STORAGE}', '${VAULT}', '${PUBLIC_IP}') | project id, name, type, subscriptionId, location, sku, properties`,
   secureScores: "securityresources | where type in~ ('microsoft.security/securescores', 'microsoft.security/securescores/securescorecontrols') | project id, name, type, subscriptionId, properties",
