@@ -72,7 +72,10 @@ export class ThrottleState {
     if (!b) return 0;
     const blocked = Math.max(0, b.blockedUntil - this.now());
     const { lowWatermark, slowDelayMs } = this.settings;
-    const pace = b.remaining !== undefined && b.remaining < lowWatermark ? slowDelayMs * (lowWatermark - b.remaining) / lowWatermark : 0;
+    // ARM's remaining reads come back with every answer; Resource Graph reports no such count (its quota blocks the
+    // bucket until the reset instead), so a 0 left by a 429 there would pace every later query for good.
+    const paced = b.remaining !== undefined && b.remaining < lowWatermark && key !== RESOURCE_GRAPH_BUCKET;
+    const pace = paced ? slowDelayMs * (lowWatermark - b.remaining!) / lowWatermark : 0;
     return Math.round(Math.max(blocked, pace));
   }
 
