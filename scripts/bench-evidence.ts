@@ -6,11 +6,9 @@
  * Prints figures; asserts nothing (machines vary). Needs `node esbuild.mjs` first (`npm run bench` does it).
  *   npx tsx scripts/bench-evidence.ts [LATENCY_MS=20]
  */
-import { spawn } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { StreamMessageReader, StreamMessageWriter, createProtocolConnection } from 'vscode-languageserver-protocol/node';
 import * as P from '../server/src/protocol';
 import { coverage } from '../server/src/core/queries';
 import { mergeEvidence, type Observation } from '../server/src/evidence/evidence';
@@ -18,6 +16,7 @@ import { Store } from '../server/src/store/store';
 import { startEmulator } from '../test/emulator/emulator';
 import type { Scenario, ScenarioSubscription } from '../test/emulator/scenario';
 import { keyVault, storageAccount } from '../test/emulator/scenarios/posture-builders';
+import { startDaemonProcess } from './daemon-process';
 
 const LATENCY_MS = Number(process.argv[2] ?? 20);
 const SUBS = 20, ASSIGNMENTS = 2_000, STORAGE = 500, VAULTS = 200, KEYS = 20, PAGE = 100, CONCURRENCY = 8;
@@ -65,17 +64,8 @@ function peakRss(pid: number): number | undefined {
 async function syncThroughDaemon(dir: string): Promise<void> {
   const emu = await startEmulator({ scenario: tenant(), faults: [{ route: '.*', latencyMs: LATENCY_MS }] });
   const storeDir = path.join(dir, 'daemon-store');
-  const child = spawn(process.execPath, [...(process.env.BENCH_DAEMON_NODE_OPTIONS ?? '').split(' ').filter(Boolean), path.resolve('dist/server.js'), '--store', storeDir, '--stdio'], {
-    env: { ...process.env, NO_PROXY: '127.0.0.1,localhost', NODE_EXTRA_CA_CERTS: emu.caFile }, stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const client = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  client.onRequest(P.GetCredential.type, () => ({ secret: SECRET }));
-  client.onNotification('window/logMessage', () => undefined);
-  client.onRequest('workspace/configuration', () => [null]);
-  client.listen();
+  const { child, client } = await startDaemonProcess(storeDir, emu.caFile, SECRET);
   try {
-    await client.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} });
-    void client.sendNotification('initialized', {});
     const c = await client.sendRequest(P.Connect.type, {
       name: 'Bench', tenantId: TENANT, clientId: APP, credentialKind: 'secret',
       cloud: { name: 'Custom', authorityHost: emu.authorityHost, armEndpoint: emu.armEndpoint, caFile: emu.caFile },

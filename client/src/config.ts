@@ -42,11 +42,11 @@ export function customClouds(): { clouds: NamedCloud[]; invalid: number } {
  * The settings the daemon uses (sent as initializationOptions at start; later changes reach it through
  * workspace/didChangeConfiguration, after which it reads the section again).
  */
-export function daemonSettings(): { staleAfter?: string; retentionDays?: number; gracePeriodDays?: number; sync?: { schedule?: string } } {
+export function daemonSettings(): { staleAfter?: string; retentionDays?: number; gracePeriodDays?: number; sync?: { schedule?: string; resourceGraphThreshold?: number } } {
   const c = vscode.workspace.getConfiguration(SECTION);
   return {
     staleAfter: c.get<string>('staleAfter'), retentionDays: c.get<number>('retentionDays'), gracePeriodDays: c.get<number>('gracePeriodDays'),
-    sync: { schedule: c.get<string>('sync.schedule') },
+    sync: { schedule: c.get<string>('sync.schedule'), resourceGraphThreshold: c.get<number>('sync.resourceGraphThreshold') },
   };
 }
 

@@ -173,7 +173,14 @@ export interface DaemonSettings {
   /** `rampart.framework`: the framework grades are weighted by ('soc2', the default, or 'iso27001'). */
   framework?: string;
   /** `rampart.sync.schedule`: "off", "daily" (default) or "every-N-hours" (N 1-24): the daemon's scheduled syncs. */
-  sync?: { schedule?: string };
+  sync?: {
+    schedule?: string;
+    /**
+     * `rampart.sync.resourceGraphThreshold`: above this many subscriptions a connection syncs through Azure Resource
+     * Graph. A string is parsed (the CLI's RAMPART_RESOURCE_GRAPH_THRESHOLD).
+     */
+    resourceGraphThreshold?: number | string;
+  };
 }
 export interface RevokeParams { connectionId: string }
 export interface AuditVerifyResult {

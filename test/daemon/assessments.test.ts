@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as P from '../../server/src/protocol';
@@ -9,20 +8,10 @@ import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import { storageAccount } from '../emulator/scenarios/posture-builders';
 import { startDaemon, type TestDaemon } from './harness';
 import { APP, SECRET, SUB_A, TENANT, emulatorCloud, scenario } from './fixtures';
+import { rampart } from './cli-process';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
 const DAY = 86_400_000;
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
-
-function rampart(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_PROXY: '127.0.0.1,localhost', NO_COLOR: '1', ...env } });
-    let stdout = '', stderr = '';
-    p.stdout.on('data', (x) => (stdout += x));
-    p.stderr.on('data', (x) => (stderr += x));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('daemon: assessments freeze approved evidence; new assets are confirmed and get a grace period', function () {
   this.timeout(60_000);

@@ -1,23 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import { APP, SECRET, SUB_A, TENANT, scenario } from './fixtures';
+import { rampart } from './cli-process';
 
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
-
-interface Result { code: number | null; stdout: string; stderr: string }
-function rampart(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_PROXY: '127.0.0.1,localhost', NO_COLOR: '1', ...env } });
-    let stdout = '', stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('CLI (dist/cli.js) against the emulator', function () {
   this.timeout(60_000);

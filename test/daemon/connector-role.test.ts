@@ -91,7 +91,7 @@ describe('least-privilege connector role', function () {
       assert.equal(r.code, 0, r.stderr);
       const role = JSON.parse(await fs.readFile(out, 'utf8'));
       assert.deepEqual(role.AssignableScopes, ['/subscriptions/00000000-0000-0000-0000-000000000000']);
-      assert.equal(role.Actions.length, 11);
+      assert.equal(role.Actions.length, 12);
       assert.match(r.stdout, /placeholder/);
       assert.match(r.stdout, /az role definition create --role-definition @connector\.json/);
       const piped = await rampart(['role-for-connector']);

@@ -17,6 +17,7 @@ import { storageRoutes } from './arm-storage';
 import { keyVaultRoutes } from './arm-keyvault';
 import { networkRoutes } from './arm-network';
 import { managementRoutes } from './arm-management';
+import { resourceGraphRoutes } from './arm-resourcegraph';
 
 export interface ArmRouteContext extends RequestContext {
   app: ScenarioApp;
@@ -41,6 +42,8 @@ export interface ArmRoute {
 /** Every ARM route, first match wins. */
 export const armRoutes: ArmRoute[] = [
   ...resourcesRoutes, ...authorizationRoutes, ...securityRoutes, ...storageRoutes, ...keyVaultRoutes, ...networkRoutes, ...managementRoutes,
+  ...resourceGraphRoutes,
+  ...resourceGraphRoutes,
 ];
 
 function findRoute(method: string, path: string): { route: ArmRoute; groups: Record<string, string> } | undefined {

@@ -12,7 +12,7 @@ import type { Fault, RequestLogEntry, Scenario } from './scenario';
 import { loadScenario } from './scenario-load';
 import { createCertificates } from './certs';
 import { FaultSet, applyFault, describeFault } from './faults';
-import { normalizePath, parseQuery, sendArmError, type EmulatorState, type RequestContext } from './http';
+import { normalizePath, parseQuery, readBody, sendArmError, type EmulatorState, type RequestContext } from './http';
 import { handleAad, isAadPath } from './aad';
 import { handleArm, identifyCaller, sendForbidden } from './arm';
 import { CONTROL_PREFIX, handleControl } from './control';
@@ -145,6 +145,7 @@ async function dispatch(state: EmulatorState, req: RequestContext['req'], res: R
     if (aad) {
       if (!(await handleAad(ctx))) sendArmError(ctx, 405, 'MethodNotAllowed', `The requested method ${ctx.method} is not allowed on ${ctx.path}.`);
     } else {
+      if (ctx.method !== 'GET') ctx.body = await readBody(req);
       handleArm(ctx);
     }
   } catch (e) {

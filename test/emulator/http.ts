@@ -18,6 +18,10 @@ export interface EmulatorState {
   requests: RequestLogEntry[];
   /** Read-token buckets per subscription ('tenant' for the rest), when the scenario sets `throttle`. */
   buckets?: Map<string, RateBucket>;
+  /** Resource Graph quota windows per app, when the scenario sets `resourceGraphQuota`. */
+  argQuota?: Map<string, { start: number; used: number }>;
+  /** Resource Graph results kept for their $skipToken pages. */
+  argSnapshots?: Map<string, Record<string, unknown>[]>;
 }
 
 /** One request in flight. */
@@ -31,6 +35,8 @@ export interface RequestContext {
   query: Record<string, string>;
   /** https://HOST as the client addressed us (from the Host header). */
   baseUrl: string;
+  /** The request body, read before routing for ARM requests other than GET (Resource Graph queries). */
+  body?: string;
   /** Caller's client id once known (form field on token routes, token claim on ARM routes). */
   clientId?: string;
   /**

@@ -11,7 +11,8 @@ export interface RateBucket { tokens: number; at: number }
 /** Takes one read token for this request. False when the request was answered 429 (the caller stops there). */
 export function takeReadToken(ctx: RequestContext, now = Date.now()): boolean {
   const t = ctx.state.scenario.throttle;
-  if (!t) return true;
+  // Resource Graph has its own per-user quota (arm-resourcegraph.ts), not ARM's read buckets.
+  if (!t || /^\/providers\/Microsoft\.ResourceGraph\//i.test(ctx.path)) return true;
   const sub = /^\/subscriptions\/([^/]+)/i.exec(ctx.path)?.[1]?.toLowerCase();
   const key = sub ?? 'tenant';
   const buckets = (ctx.state.buckets ??= new Map<string, RateBucket>());

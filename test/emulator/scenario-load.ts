@@ -50,6 +50,12 @@ export function validateScenario(s: unknown, label: string): asserts s is Scenar
       fail('throttle must be {burst >= 1, refillPerSecond >= 0, retryAfter?: boolean}');
     }
   }
+  if (sc.resourceGraphQuota !== undefined) {
+    const q = sc.resourceGraphQuota as Record<string, unknown>;
+    if (!isObj(q) || typeof q.queries !== 'number' || !(q.queries >= 1) || typeof q.windowSeconds !== 'number' || !(q.windowSeconds > 0)) {
+      fail('resourceGraphQuota must be {queries >= 1, windowSeconds > 0, retryAfter?: boolean}');
+    }
+  }
   (sc.apps as unknown[]).forEach((a, i) => {
     if (!isObj(a) || !isStr(a.clientId)) fail(`apps[${i}].clientId is required`);
     const app = a as Record<string, unknown>;

@@ -22,6 +22,12 @@ export interface Scenario {
    * empty bucket answers 429 TooManyRequests with Retry-After, or without it when `retryAfter` is false.
    */
   throttle?: { burst: number; refillPerSecond: number; retryAfter?: boolean };
+  /**
+   * Resource Graph's per-user quota: `queries` requests (pages included) per app per fixed `windowSeconds` window.
+   * Answers carry x-ms-user-quota-remaining and x-ms-user-quota-resets-after; over quota answers 429 RateLimiting
+   * (with Retry-After only when `retryAfter` is true). Absent: no quota and no quota headers.
+   */
+  resourceGraphQuota?: { queries: number; windowSeconds: number; retryAfter?: boolean };
   /** Management groups: each names its parent (none: under the tenant root) and the subscriptions directly in it. */
   managementGroups?: ScenarioManagementGroup[];
 }

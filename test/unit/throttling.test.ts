@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ThrottleState } from '../../server/src/azure/throttling';
+import { RESOURCE_GRAPH_BUCKET, ThrottleState, quotaResetMs } from '../../server/src/azure/throttling';
 
 describe('throttling state', () => {
   const settings = { maxRetries: 3, baseDelayMs: 1000, maxDelayMs: 5000, lowWatermark: 50, slowDelayMs: 2000 };
@@ -31,5 +31,23 @@ describe('throttling state', () => {
     assert.ok(s.waitFor('a') >= 5000);
     now = 10_000;
     assert.equal(s.waitFor('a'), 2000, 'after the block, still paced: the 429 left nothing remaining');
+  });
+
+  it('holds Resource Graph until its quota resets, and never paces it after a 429', () => {
+    let now = 0;
+    const s = new ThrottleState(settings, () => now, () => 0);
+    const graph = ThrottleState.bucketOf('https://management.azure.com/providers/Microsoft.ResourceGraph/resources?api-version=2021-03-01');
+    assert.equal(graph, RESOURCE_GRAPH_BUCKET);
+    assert.deepEqual(['00:00:03', '01:02:03.5', '3', undefined].map((v) => quotaResetMs(headers(v ? { 'x-ms-user-quota-resets-after': v } : {}))), [3000, 3_723_500, undefined, undefined]);
+    s.observe(graph, headers({ 'x-ms-user-quota-remaining': '4', 'x-ms-user-quota-resets-after': '00:00:03' }));
+    assert.equal(s.waitFor(graph), 0, 'quota left: no wait');
+    s.observe(graph, headers({ 'x-ms-user-quota-remaining': '0', 'x-ms-user-quota-resets-after': '00:00:03' }));
+    assert.equal(s.waitFor(graph), 3000);
+    assert.equal(s.backOff(graph, 0, 3000), 3050, 'a 429 waits the reset (plus a little jitter), not the exponential back-off');
+    now = 4000;
+    assert.equal(s.waitFor(graph), 0, 'after the reset Resource Graph runs at full speed');
+    s.backOff(graph, 0);
+    now = 10_000;
+    assert.equal(s.waitFor(graph), 0, 'a 429 without quota headers holds it only for the back-off');
   });
 });

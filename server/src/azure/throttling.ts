@@ -6,6 +6,8 @@
  *    bucket it hit (the subscription, or the tenant) waits that long too, so concurrent requests do not pile on;
  *  - ARM's x-ms-ratelimit-remaining-subscription-reads / -tenant-reads / -resource headers are read from every
  *    answer, and when what remains gets low the next requests to that bucket are spaced out proactively.
+ * Azure Resource Graph counts queries per user instead (x-ms-user-quota-remaining, x-ms-user-quota-resets-after as
+ * hh:mm:ss): its own bucket, held until the reset when the quota is spent, and a 429 waits out the reset.
  * A 429 that still comes back after the last attempt reaches the caller, which reports it as 'throttled'.
  */
 import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from '@azure/core-rest-pipeline';
@@ -26,6 +28,14 @@ export const DEFAULT_THROTTLE: ThrottleSettings = { maxRetries: 6, baseDelayMs: 
 
 export const THROTTLING_POLICY_NAME = 'rampartThrottlingPolicy';
 
+export const RESOURCE_GRAPH_BUCKET = 'resourcegraph';
+
+/** Resource Graph's x-ms-user-quota-resets-after ("hh:mm:ss", seconds maybe fractional) in milliseconds. */
+export function quotaResetMs(header: (name: string) => string | undefined): number | undefined {
+  const m = /^(\d+):(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/.exec(header('x-ms-user-quota-resets-after')?.trim() ?? '');
+  return m ? Math.round(((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000) : undefined;
+}
+
 const REMAINING_HEADERS = ['x-ms-ratelimit-remaining-subscription-reads', 'x-ms-ratelimit-remaining-tenant-reads', 'x-ms-ratelimit-remaining-resource'];
 
 interface Bucket { remaining?: number; blockedUntil: number }
@@ -42,10 +52,11 @@ export class ThrottleState {
     private readonly random: () => number = Math.random,
   ) {}
 
-  /** The bucket a request counts against: its subscription, or the tenant. */
+  /** The bucket a request counts against: Resource Graph, its subscription, or the tenant. */
   static bucketOf(url: string): string {
     let path = url;
     try { path = new URL(url).pathname; } catch { /* a relative url: use it as is */ }
+    if (/^\/providers\/Microsoft\.ResourceGraph\//i.test(path)) return RESOURCE_GRAPH_BUCKET;
     return /\/subscriptions\/([^/?#]+)/i.exec(path)?.[1]?.toLowerCase() ?? 'tenant';
   }
 
@@ -61,7 +72,10 @@ export class ThrottleState {
     if (!b) return 0;
     const blocked = Math.max(0, b.blockedUntil - this.now());
     const { lowWatermark, slowDelayMs } = this.settings;
-    const pace = b.remaining !== undefined && b.remaining < lowWatermark ? slowDelayMs * (lowWatermark - b.remaining) / lowWatermark : 0;
+    // ARM's remaining reads come back with every answer; Resource Graph reports no such count (its quota blocks the
+    // bucket until the reset instead), so a 0 left by a 429 there would pace every later query for good.
+    const paced = b.remaining !== undefined && b.remaining < lowWatermark && key !== RESOURCE_GRAPH_BUCKET;
+    const pace = paced ? slowDelayMs * (lowWatermark - b.remaining!) / lowWatermark : 0;
     return Math.round(Math.max(blocked, pace));
   }
 
@@ -75,12 +89,22 @@ export class ThrottleState {
       for (const m of v.matchAll(/(?:^|[;,=])\s*(\d+)\s*(?=,|$)/g)) low = Math.min(low ?? Infinity, Number(m[1]));
     }
     if (low !== undefined) this.bucket(key).remaining = low;
+    const quota = header('x-ms-user-quota-remaining');
+    const reset = quotaResetMs(header);
+    if (quota !== undefined && Number(quota) <= 0 && reset !== undefined) {
+      const b = this.bucket(key);
+      b.blockedUntil = Math.max(b.blockedUntil, this.now() + reset);
+    }
   }
 
-  /** A 429 without Retry-After: the back-off before retry number `attempt` (0-based); the bucket waits as long. */
-  backOff(key: string, attempt: number): number {
+  /**
+   * A 429 without Retry-After: the back-off before retry number `attempt` (0-based); the bucket waits as long. With
+   * `resetMs` (Resource Graph said when its quota resets) that wait, a little jittered, instead of the exponential one.
+   */
+  backOff(key: string, attempt: number, resetMs?: number): number {
     const { baseDelayMs, maxDelayMs } = this.settings;
-    const ms = Math.round(Math.min(maxDelayMs, baseDelayMs * 2 ** attempt) * (0.5 + this.random() / 2));
+    const ms = resetMs !== undefined ? Math.round(Math.min(maxDelayMs, resetMs) + 50 + this.random() * 200)
+      : Math.round(Math.min(maxDelayMs, baseDelayMs * 2 ** attempt) * (0.5 + this.random() / 2));
     const b = this.bucket(key);
     b.blockedUntil = Math.max(b.blockedUntil, this.now() + ms);
     b.remaining = 0;
@@ -105,7 +129,7 @@ export function throttlingPolicy(state: ThrottleState): PipelinePolicy {
         const response = await next(request);
         state.observe(key, (name) => response.headers.get(name));
         if (response.status !== 429 || response.headers.get('retry-after') !== undefined || attempt >= state.settings.maxRetries) return response;
-        await sleep(state.backOff(key, attempt), request.abortSignal);
+        await sleep(state.backOff(key, attempt, quotaResetMs((name) => response.headers.get(name))), request.abortSignal);
       }
     },
   };

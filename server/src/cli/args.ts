@@ -15,6 +15,7 @@ Commands:
               [--cloud AzureCloud|AzureUSGovernment|AzureChinaCloud | --authority-host URL --arm-endpoint URL]
               [--ca-file FILE] [--description TEXT] [--organization ORG] [--no-sync]
   sync      Sync one connection or all           [--connection N]
+              (above env RAMPART_RESOURCE_GRAPH_THRESHOLD subscriptions, default 50: through Azure Resource Graph)
   status    Connections, last runs, evidence and coverage by control
               [--json] [--framework soc2|iso27001] [--stale-after DURATION]   (default 2d; env RAMPART_STALE_AFTER)
   verify    Check the audit log's hash chain: exit 0 intact, 1 broken (names the first broken row)

@@ -108,6 +108,7 @@ async function inProcess(command: string, values: CliValues, rest: string[], sto
     retentionDays: process.env.RAMPART_RETENTION_DAYS ? Number(process.env.RAMPART_RETENTION_DAYS) : undefined,
     gracePeriodDays: process.env.RAMPART_GRACE_PERIOD_DAYS ? Number(process.env.RAMPART_GRACE_PERIOD_DAYS) : undefined,
     framework: process.env.RAMPART_FRAMEWORK,
+    sync: { resourceGraphThreshold: process.env.RAMPART_RESOURCE_GRAPH_THRESHOLD || undefined },
   });
   // Start fails interrupted runs and prunes: writes, for the lock holder only.
   if (writable) await service.start();

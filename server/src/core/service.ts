@@ -343,7 +343,8 @@ export class RampartService {
   private syncOne(id: string, options: SyncOptions): Promise<RunSummary> {
     const existing = this.running.get(id);
     if (existing) return existing;
-    const p = runSync({ ...this.deps, concurrency: this.deps.concurrency ?? 8, gracePeriodDays: this.settingsNow.gracePeriodDays, framework: this.settingsNow.framework }, id, options)
+    const p = runSync({ ...this.deps, concurrency: this.deps.concurrency ?? 8, gracePeriodDays: this.settingsNow.gracePeriodDays,
+      framework: this.settingsNow.framework, resourceGraphThreshold: this.settingsNow.resourceGraphThreshold }, id, options)
       .finally(() => this.running.delete(id));
     this.running.set(id, p);
     return p;

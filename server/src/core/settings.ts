@@ -15,6 +15,8 @@ export interface ServiceSettings {
   schedule: Schedule;
   /** The framework grades are weighted by (`rampart.framework`), a catalog framework id. */
   framework: string;
+  /** Above this many subscriptions a connection syncs through Azure Resource Graph (`rampart.sync.resourceGraphThreshold`). */
+  resourceGraphThreshold: number;
 }
 
 export class SettingsError extends Error {}
@@ -23,6 +25,7 @@ export type Schedule = { kind: 'off' } | { kind: 'every'; intervalMs: number; la
 
 const HOUR = 3_600_000;
 export const DEFAULT_SCHEDULE = 'daily';
+export const DEFAULT_RESOURCE_GRAPH_THRESHOLD = 50;
 
 /** "off", "daily" or "every-N-hours" (N from 1 to 24). */
 export function parseSchedule(value: string): Schedule {
@@ -41,7 +44,7 @@ export function describeSchedule(s: Schedule): string {
 
 export const DEFAULT_SETTINGS: ServiceSettings = {
   staleAfterMs: DEFAULT_STALE_AFTER_MS, retentionDays: 365, gracePeriodDays: 60, schedule: parseSchedule(DEFAULT_SCHEDULE),
-  framework: DEFAULT_FRAMEWORK,
+  framework: DEFAULT_FRAMEWORK, resourceGraphThreshold: DEFAULT_RESOURCE_GRAPH_THRESHOLD,
 };
 
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -78,6 +81,12 @@ export function applySettings(base: ServiceSettings, input: DaemonSettings | und
   if (framework !== undefined && framework !== null && framework !== '') {
     if (frameworkIds().includes(String(framework))) out.framework = String(framework);
     else warn(`rampart.framework: '${framework}' is not a framework: use ${frameworkIds().join(' or ')}.`);
+  }
+  const threshold = input.sync?.resourceGraphThreshold;
+  if (threshold !== undefined && threshold !== null && String(threshold).trim() !== '') {
+    const n = Number(threshold);
+    if (Number.isInteger(n) && n >= 0) out.resourceGraphThreshold = n;
+    else warn(`rampart.sync.resourceGraphThreshold: '${threshold}' is not a whole number of subscriptions (0 or more).`);
   }
   for (const key of ['retentionDays', 'gracePeriodDays'] as const) {
     const v = input[key];

@@ -32,6 +32,8 @@ export interface SyncDeps {
   gracePeriodDays?: number;
   /** The framework that weights that grade (default SOC 2). */
   framework?: string;
+  /** Above this many subscriptions, read through Azure Resource Graph; undefined: never. */
+  resourceGraphThreshold?: number;
 }
 
 export interface SyncOptions {
@@ -111,7 +113,7 @@ async function read(deps: SyncDeps, conn: ConnectionRecord, abortSignal: AbortSi
   return collect({
     session, connectionId: conn.id, tenantId: conn.tenantId, subscriptions: conn.subscriptions, managementGroup: conn.managementGroup,
     errors: { ...errorContext(conn), host: new URL(cloud.armEndpoint).host }, abortSignal,
-    concurrency: deps.concurrency, progress,
+    concurrency: deps.concurrency, resourceGraphThreshold: deps.resourceGraphThreshold, progress,
   });
 }
 

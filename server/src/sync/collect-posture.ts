@@ -37,6 +37,11 @@ export async function readSecureScores(session: AzureSession, s: string, owned: 
     step('secure scores', () => all(client.secureScores.list({ abortSignal }))),
     step('secure score controls', () => all(client.secureScoreControls.list({ abortSignal }))),
   ]);
+  return secureScoreRecords(s, owned, scores, controls);
+}
+
+/** SDK-shaped secure score items (as the SDK flattens them) and their controls, as records with controls attached. */
+export function secureScoreRecords(s: string, owned: Owned, scores: SdkSecureScore[], controls: SdkScoreControl[]): SecureScoreRecord[] {
   const out: SecureScoreRecord[] = scores.map((x) => ({
     ...owned, id: x.id ?? `/subscriptions/${s}/providers/Microsoft.Security/secureScores/${x.name}`, subscriptionId: s,
     name: x.name ?? 'ascScore', displayName: x.displayName, weight: x.weight, current: x.current, max: x.max, percentage: x.percentage, controls: [],
@@ -56,6 +61,9 @@ export async function readSecureScores(session: AzureSession, s: string, owned: 
   }
   return out;
 }
+
+interface SdkSecureScore { id?: string; name?: string; displayName?: string; weight?: number; current?: number; max?: number; percentage?: number }
+interface SdkScoreControl extends SdkSecureScore { healthyResourceCount?: number; unhealthyResourceCount?: number; notApplicableResourceCount?: number }
 
 /** Storage accounts and their public-access settings. */
 export async function readStorageAccounts(session: AzureSession, s: string, owned: Owned, step: Step, abortSignal: AbortSignal): Promise<StorageAccountRecord[]> {
@@ -81,6 +89,15 @@ export async function readKeyVaults(
     enableRbacAuthorization: v.properties?.enableRbacAuthorization, publicNetworkAccess: v.properties?.publicNetworkAccess,
     networkDefaultAction: v.properties?.networkAcls?.defaultAction,
   }));
+  return { vaults, ...await readVaultContents(session, s, vaults, owned, step, abortSignal, fanOut) };
+}
+
+/** The keys and secrets of these vaults (of subscription `s`), each vault's two lists through `fanOut`. */
+export async function readVaultContents(
+  session: AzureSession, s: string, vaults: KeyVaultRecord[], owned: Owned, step: Step, abortSignal: AbortSignal,
+  fanOut: <T>(task: () => Promise<T>) => Promise<T>,
+): Promise<{ keys: VaultKeyRecord[]; secrets: VaultSecretRecord[] }> {
+  const client = session.keyVault(s);
   const keys: VaultKeyRecord[] = [];
   const secrets: VaultSecretRecord[] = [];
   await Promise.all(vaults.map((v) => fanOut(async () => {
@@ -102,7 +119,7 @@ export async function readKeyVaults(
       });
     }
   })));
-  return { vaults, keys, secrets };
+  return { keys, secrets };
 }
 
 interface SdkRotationPolicy {
@@ -135,7 +152,7 @@ export async function readPublicIps(session: AzureSession, s: string, owned: Own
 }
 
 /** The resource owning an ipConfiguration: /.../networkInterfaces/nic1/ipConfigurations/x -> /.../networkInterfaces/nic1. */
-function attachmentOf(ipConfigurationId: string | undefined): string | undefined {
+export function attachmentOf(ipConfigurationId: string | undefined): string | undefined {
   if (!ipConfigurationId) return undefined;
   return ipConfigurationId.replace(/\/(ipConfigurations|frontendIPConfigurations|ipconfigurations)\/[^/]+$/i, '');
 }

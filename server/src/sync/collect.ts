@@ -8,6 +8,7 @@ import { SyncError, toSyncError, type ErrorContext } from '../azure/errors';
 import { type Inventory, type RoleDefinitionRecord, emptyInventory } from '../store/schema';
 import { readKeyVaults, readPublicIps, readSecureScores, readStorageAccounts } from './collect-posture';
 import { Pool } from './pool';
+import { type GraphReadContext, graphSubscriptions, readThroughResourceGraph } from './resource-graph';
 
 export interface CollectContext {
   session: AzureSession;
@@ -20,6 +21,8 @@ export interface CollectContext {
   errors: ErrorContext;
   abortSignal: AbortSignal;
   concurrency: number;
+  /** Above this many subscriptions, read through Azure Resource Graph (resource-graph.ts); undefined: never. */
+  resourceGraphThreshold?: number;
   progress(message: string, done: number, total: number): void;
 }
 
@@ -50,10 +53,16 @@ export async function collect(ctx: CollectContext): Promise<Inventory> {
   });
 
   ctx.progress('listing subscriptions', 0, 1);
+  const pool = new Pool(ctx.concurrency);
+  const graphClient = ctx.session.resourceGraph?.();
+  const graph: GraphReadContext | undefined = graphClient && { client: graphClient, session: ctx.session, owned, step, pool, abortSignal, progress: ctx.progress };
+  const overThreshold = (n: number) => graph !== undefined && ctx.resourceGraphThreshold !== undefined && n > ctx.resourceGraphThreshold;
   const subs = await step('subscriptions', undefined, async () => {
     const client = ctx.session.subscriptions();
     const ids = ctx.managementGroup ? await managementGroupSubscriptions(ctx.session, ctx.managementGroup, abortSignal) : ctx.subscriptions;
     if (ids.length === 0 && !ctx.managementGroup) return all(client.subscriptions.list({ abortSignal }));
+    // A long explicit list: one query rather than a get per subscription.
+    if (overThreshold(ids.length)) return (await graphSubscriptions(graph!, ids)).map((s) => ({ id: s.id, subscriptionId: s.subscriptionId, displayName: s.name, state: s.state }));
     return Promise.all(ids.map((id) => client.subscriptions.get(id, { abortSignal })));
   });
   for (const s of subs) {
@@ -62,10 +71,14 @@ export async function collect(ctx: CollectContext): Promise<Inventory> {
   }
 
   const active = inv.subscriptions.filter((s) => s.state !== 'Disabled' && s.state !== 'Deleted');
+  if (overThreshold(active.length)) {
+    await readThroughResourceGraph(graph!, inv, active);
+    resolveRoleNames(inv);
+    return inv;
+  }
   const total = active.length * 7;
   let done = 0;
   const tick = (what: string) => { done++; ctx.progress(what, done, total); };
-  const pool = new Pool(ctx.concurrency);
   const tasks: Promise<void>[] = [];
   for (const sub of active) {
     const s = sub.subscriptionId;
@@ -157,7 +170,7 @@ interface SdkRoleDefinition {
   permissions?: { actions?: string[]; notActions?: string[]; dataActions?: string[]; notDataActions?: string[] }[];
 }
 
-function toDefinition(d: SdkRoleDefinition, subscriptionId: string, owned: Owned): RoleDefinitionRecord {
+export function toDefinition(d: SdkRoleDefinition, subscriptionId: string, owned: Owned): RoleDefinitionRecord {
   const perms = d.permissions ?? [];
   const flat = (k: 'actions' | 'notActions' | 'dataActions' | 'notDataActions') => perms.flatMap((p) => p[k] ?? []);
   return {

@@ -25,6 +25,8 @@ export const COLLECTOR_CALLS: readonly CollectorCall[] = [
   { call: 'KeyVaultManagementClient.keys.list', operation: 'Microsoft.KeyVault/vaults/keys/read' },
   { call: 'KeyVaultManagementClient.secrets.list', operation: 'Microsoft.KeyVault/vaults/secrets/read' },
   { call: 'NetworkManagementClient.publicIPAddresses.listAll', operation: 'Microsoft.Network/publicIPAddresses/read' },
+  // Connections above the Resource Graph threshold (resource-graph.ts); each row still needs the read above it.
+  { call: 'ResourceGraphClient.resources', operation: 'Microsoft.ResourceGraph/resources/read' },
   // Connections scoped to a management group only; granted at the management group (a role assigned there).
   { call: 'ManagementGroupsAPI.managementGroups.listDescendants', operation: 'Microsoft.Management/managementGroups/descendants/read', managementGroupOnly: true },
 ];

@@ -1,0 +1,130 @@
+/**
+ * Azure Resource Graph rows (resultFormat objectArray) as inventory records, field for field what the per-subscription
+ * SDK path records: ARG serves the resource provider's wire shape (`properties` as the provider returns them), so the
+ * renames the SDKs make (supportsHttpsTrafficOnly -> httpsOnly, networkAcls -> networkRuleSet, score.current ->
+ * current) are made here. A field a row lacks stays undefined, as on the SDK path.
+ */
+import type {
+  KeyVaultRecord, PublicIpRecord, ResourceGroupRecord, RoleAssignmentRecord, RoleDefinitionRecord, SecureScoreRecord, StorageAccountRecord,
+  SubscriptionRecord,
+} from '../store/schema';
+import { attachmentOf, resourceGroupOf, secureScoreRecords } from './collect-posture';
+import { toDefinition } from './collect';
+
+type Owned = { connectionId: string; tenantId: string };
+export type Row = Record<string, unknown>;
+/** Wire JSON, read field by field. */
+type Props = Record<string, any>;
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const props = (r: Row): Props => (r.properties && typeof r.properties === 'object' ? r.properties as Props : {});
+/** The subscription of a row: its subscriptionId column, else the one in its id. */
+export const subscriptionOf = (r: Row): string => str(r.subscriptionId) || (/^\/subscriptions\/([^/]+)/i.exec(str(r.id) ?? '')?.[1] ?? '');
+const tags = (v: unknown): Record<string, string> => (v && typeof v === 'object' ? v as Record<string, string> : {});
+
+export function subscriptionRecord(r: Row, owned: Owned): SubscriptionRecord {
+  const id = subscriptionOf(r);
+  return { ...owned, id: str(r.id) ?? `/subscriptions/${id}`, subscriptionId: id, name: str(r.name) ?? id, state: str(props(r).state) ?? 'Unknown' };
+}
+
+export function resourceGroupRecord(r: Row, owned: Owned): ResourceGroupRecord {
+  return { ...owned, id: str(r.id) ?? '', subscriptionId: subscriptionOf(r), name: str(r.name) ?? '', location: str(r.location) ?? '', tags: tags(r.tags) };
+}
+
+/** A role assignment row: its `properties`, or the same fields projected to columns (resource-graph.ts). */
+export function roleAssignmentRecord(r: Row, owned: Owned): RoleAssignmentRecord {
+  const p = r.properties ? props(r) : r as Props;
+  const s = subscriptionOf(r);
+  return {
+    ...owned, id: str(r.id) ?? '', subscriptionId: s, principalId: p.principalId ?? '', principalType: p.principalType ?? 'Unknown',
+    roleDefinitionId: p.roleDefinitionId ?? '', roleName: '', scope: p.scope ?? `/subscriptions/${s}`, description: p.description ?? undefined,
+  };
+}
+
+/** Whether a custom role may be assigned within subscription `s` (an assignable scope at, above or below it). */
+function assignableIn(scopes: string[], s: string): boolean {
+  const sub = `/subscriptions/${s}`.toLowerCase();
+  return scopes.some((x) => {
+    const scope = x.toLowerCase().replace(/\/+$/, '');
+    return scope === '' || /^\/providers\/microsoft\.management\/managementgroups\//.test(scope) || scope === sub || scope.startsWith(`${sub}/`);
+  });
+}
+
+/**
+ * ARG holds each role definition once, tenant-wide; ARM lists them per subscription under subscription-prefixed ids,
+ * which is what role assignments name. So: per subscription, the built-in roles its assignments use and the custom
+ * roles assignable there, under the id ARM would give them. (Unused built-ins are dropped on the SDK path too.)
+ */
+export function roleDefinitionRecords(defs: Row[], subscriptions: string[], assignments: RoleAssignmentRecord[], owned: Owned): RoleDefinitionRecord[] {
+  const used = new Map<string, Set<string>>();
+  for (const a of assignments) {
+    const guid = a.roleDefinitionId.split('/').pop()?.toLowerCase() ?? '';
+    const key = a.subscriptionId.toLowerCase();
+    if (!used.has(key)) used.set(key, new Set());
+    used.get(key)!.add(guid);
+  }
+  const out: RoleDefinitionRecord[] = [];
+  for (const s of subscriptions) {
+    const mine = used.get(s.toLowerCase());
+    for (const d of defs) {
+      const p = props(d);
+      const name = str(d.name) ?? '';
+      const builtIn = p.type === 'BuiltInRole';
+      if (builtIn ? !mine?.has(name.toLowerCase()) : !assignableIn(p.assignableScopes ?? [], s)) continue;
+      out.push(toDefinition({
+        id: `/subscriptions/${s}/providers/Microsoft.Authorization/roleDefinitions/${name}`, name, roleName: p.roleName, roleType: p.type,
+        assignableScopes: p.assignableScopes, permissions: p.permissions,
+      }, s, owned));
+    }
+  }
+  return out;
+}
+
+export function storageAccountRecord(r: Row, owned: Owned): StorageAccountRecord {
+  const p = props(r);
+  const id = str(r.id) ?? '';
+  return {
+    ...owned, id, subscriptionId: subscriptionOf(r), name: str(r.name) ?? '', resourceGroup: resourceGroupOf(id), location: str(r.location),
+    allowBlobPublicAccess: p.allowBlobPublicAccess, publicNetworkAccess: p.publicNetworkAccess, networkDefaultAction: p.networkAcls?.defaultAction,
+    minimumTlsVersion: p.minimumTlsVersion, httpsOnly: p.supportsHttpsTrafficOnly, allowSharedKeyAccess: p.allowSharedKeyAccess,
+  };
+}
+
+export function keyVaultRecord(r: Row, owned: Owned): KeyVaultRecord {
+  const p = props(r);
+  const id = str(r.id) ?? '';
+  return {
+    ...owned, id, subscriptionId: subscriptionOf(r), name: str(r.name) ?? '', resourceGroup: resourceGroupOf(id), location: str(r.location),
+    enablePurgeProtection: p.enablePurgeProtection, enableSoftDelete: p.enableSoftDelete, enableRbacAuthorization: p.enableRbacAuthorization,
+    publicNetworkAccess: p.publicNetworkAccess, networkDefaultAction: p.networkAcls?.defaultAction,
+  };
+}
+
+export function publicIpRecord(r: Row, owned: Owned): PublicIpRecord {
+  const p = props(r);
+  const id = str(r.id) ?? '';
+  const sku = r.sku && typeof r.sku === 'object' ? (r.sku as Props).name : undefined;
+  return {
+    ...owned, id, subscriptionId: subscriptionOf(r), name: str(r.name) ?? '', resourceGroup: resourceGroupOf(id), location: str(r.location),
+    ipAddress: p.ipAddress, allocation: p.publicIPAllocationMethod, version: p.publicIPAddressVersion, sku,
+    attachedTo: attachmentOf(p.ipConfiguration?.id) ?? p.natGateway?.id,
+  };
+}
+
+/** Secure scores and their controls (securityresources rows), grouped per subscription as the SDK path reads them. */
+export function secureScoreRecordsOf(rows: Row[], owned: Owned): SecureScoreRecord[] {
+  const bySub = new Map<string, { scores: Props[]; controls: Props[] }>();
+  for (const r of rows) {
+    const s = subscriptionOf(r);
+    if (!bySub.has(s)) bySub.set(s, { scores: [], controls: [] });
+    const p = props(r);
+    // The SDK's flattening: properties.score.{max,current,percentage} become top-level fields.
+    const flat = { id: str(r.id), name: str(r.name), displayName: p.displayName, weight: p.weight, current: p.score?.current, max: p.score?.max, percentage: p.score?.percentage };
+    if (/securescorecontrols$/i.test(str(r.type) ?? '')) {
+      bySub.get(s)!.controls.push({ ...flat, healthyResourceCount: p.healthyResourceCount, unhealthyResourceCount: p.unhealthyResourceCount, notApplicableResourceCount: p.notApplicableResourceCount });
+    } else {
+      bySub.get(s)!.scores.push(flat);
+    }
+  }
+  return [...bySub].flatMap(([s, x]) => secureScoreRecords(s, owned, x.scores, x.controls));
+}

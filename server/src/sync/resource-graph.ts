@@ -1,0 +1,159 @@
+/**
+ * A connection above its subscription threshold reads through Azure Resource Graph: one query per kind of record
+ * over batches of subscriptions, following $skipToken, instead of seven lists per subscription. What ARG does not
+ * hold stays on per-resource calls: Key Vault keys and secrets (management plane) are listed per vault.
+ * The records are the same as the per-subscription path's (resource-graph-map.ts); the queries are below, in the
+ * KQL subset the emulator parses (test/emulator/kql.ts).
+ */
+import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
+import type { Inventory, KeyVaultRecord, SubscriptionRecord } from '../store/schema';
+import { readVaultContents } from './collect-posture';
+import type { Pool } from './pool';
+import {
+  type Row, keyVaultRecord, publicIpRecord, resourceGroupRecord, roleAssignmentRecord, roleDefinitionRecords, secureScoreRecordsOf,
+  storageAccountRecord, subscriptionRecord,
+} from './resource-graph-map';
+
+/** Rows per page: ARG's maximum. */
+export const PAGE_SIZE = 1000;
+/**
+ * Subscriptions per query (ARG advises under 300). Smaller batches give shorter $skipToken chains that run side by
+ * side; larger ones, fewer requests against ARG's per-user quota (15 queries per 5 s by default; every page counts).
+ * Measured at 200 subscriptions (bench-scale.ts): 50 a batch, 64 requests, reads in 2.5-3.6 s without a quota and
+ * 24 s under it; one batch of 200, 54 requests, 3.8-4.6 s (a 40-page chain) and 19 s.
+ */
+export const BATCH_SIZE = 50;
+
+const STORAGE = 'microsoft.storage/storageaccounts';
+const VAULT = 'microsoft.keyvault/vaults';
+const PUBLIC_IP = 'microsoft.network/publicipaddresses';
+
+export const QUERIES = {
+  subscriptions: "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project id, name, subscriptionId, properties",
+  resourceGroups: "resourcecontainers | where type =~ 'microsoft.resources/subscriptions/resourcegroups' | project id, name, subscriptionId, location, tags",
+  // The largest result (every assignment of the tenant): only the fields recorded, a third fewer bytes than `properties`.
+  roleAssignments: "authorizationresources | where type =~ 'microsoft.authorization/roleassignments' | project id, subscriptionId, " +
+    'principalId = properties.principalId, principalType = properties.principalType, roleDefinitionId = properties.roleDefinitionId, ' +
+    'scope = properties.scope, description = properties.description',
+  roleDefinitions: "authorizationresources | where type =~ 'microsoft.authorization/roledefinitions' | project id, name, properties",
+  resources: `resources | where type in~ ('${STORAGE}', '${VAULT}', '${PUBLIC_IP}') | project id, name, type, subscriptionId, location, sku, properties`,
+  secureScores: "securityresources | where type in~ ('microsoft.security/securescores', 'microsoft.security/securescores/securescorecontrols') | project id, name, type, subscriptionId, properties",
+} as const;
+
+export class ResourceGraphError extends Error {}
+
+/**
+ * Every row of `query` over these subscriptions (none: every one the principal can read), each page passed through
+ * `map` as it arrives (so that work overlaps the other chains' waits): one $skipToken chain per batch, the batches
+ * through `run`.
+ */
+export async function queryAll<T = Row>(
+  client: ResourceGraphClient, query: string, subscriptions: string[], abortSignal: AbortSignal,
+  run: <R>(task: () => Promise<R>) => Promise<R> = (t) => t(), map: (row: Row) => T = (row) => row as T,
+): Promise<T[]> {
+  const batches: (string[] | undefined)[] = subscriptions.length ? [] : [undefined];
+  for (let i = 0; i < subscriptions.length; i += BATCH_SIZE) batches.push(subscriptions.slice(i, i + BATCH_SIZE));
+  const pages = await Promise.all(batches.map((batch) => run(async () => {
+    const rows: T[] = [];
+    let skipToken: string | undefined;
+    do {
+      const r = await client.resources({ query, subscriptions: batch, options: { resultFormat: 'objectArray', top: PAGE_SIZE, skipToken } }, { abortSignal });
+      const page = rowsOf(r.data);
+      if (!page) throw new ResourceGraphError('Azure Resource Graph answered without a row array (resultFormat objectArray).');
+      for (const row of page) rows.push(map(row));
+      if (r.resultTruncated === 'true' && !r.skipToken) {
+        throw new ResourceGraphError(`Azure Resource Graph truncated the result of '${query.split('|')[0].trim()}' at ${rows.length} of ${r.totalRecords} rows.`);
+      }
+      skipToken = r.skipToken || undefined;
+    } while (skipToken);
+    return rows;
+  })));
+  return pages.flat();
+}
+
+/**
+ * The rows of an objectArray answer. The SDK (5.0.0-beta.4) types `data` as a dictionary and deserializes the array
+ * into an object keyed "0", "1", ... (integer keys keep their order); a table-format answer has other keys.
+ */
+function rowsOf(data: unknown): Row[] | undefined {
+  if (Array.isArray(data)) return data as Row[];
+  if (data && typeof data === 'object' && Object.keys(data).every((k) => /^\d+$/.test(k))) return Object.values(data) as Row[];
+  return undefined;
+}
+
+type Owned = { connectionId: string; tenantId: string };
+type SubStep = <T>(what: string, subscriptionId: string | undefined, fn: () => Promise<T>) => Promise<T>;
+
+export interface GraphReadContext {
+  client: ResourceGraphClient;
+  session: Parameters<typeof readVaultContents>[0];
+  owned: Owned;
+  step: SubStep;
+  pool: Pool;
+  abortSignal: AbortSignal;
+  progress(message: string, done: number, total: number): void;
+}
+
+/**
+ * The subscriptions `ids`, from resourcecontainers. ARG leaves out a subscription the principal cannot read where ARM
+ * answers 403: one missing fails the sync the same way, naming it.
+ */
+export async function graphSubscriptions(g: GraphReadContext, ids: string[]): Promise<SubscriptionRecord[]> {
+  const rows = await g.step('subscriptions (Resource Graph)', undefined, () => queryAll(g.client, QUERIES.subscriptions, ids, g.abortSignal, (t) => g.pool.run(t)));
+  const found = rows.map((r) => subscriptionRecord(r, g.owned));
+  const seen = new Set(found.map((s) => s.subscriptionId.toLowerCase()));
+  const missing = ids.find((id) => !seen.has(id.toLowerCase()));
+  if (missing) {
+    const denied = Object.assign(new Error(`AuthorizationFailed: Resource Graph returned no subscription ${missing}.`), { statusCode: 403 });
+    await g.step('the subscription (Resource Graph)', missing, () => Promise.reject(denied));
+  }
+  return found;
+}
+
+/**
+ * Everything but the subscriptions, into `inv`, for these (active) subscriptions. The five queries run side by side;
+ * the vaults' contents follow the resources query alone, not the slowest query.
+ */
+export async function readThroughResourceGraph(g: GraphReadContext, inv: Inventory, subs: SubscriptionRecord[]): Promise<void> {
+  const ids = subs.map((s) => s.subscriptionId);
+  const { owned } = g;
+  const total = Object.keys(QUERIES).length;
+  let done = 0;
+  const tick = (what: string) => g.progress(`Resource Graph: ${what}`, ++done, total);
+  const query = async <T>(what: string, q: string, map: (row: Row) => T) => {
+    const rows = await g.step(`${what} (Resource Graph)`, undefined, () => queryAll(g.client, q, ids, g.abortSignal, (t) => g.pool.run(t), map));
+    tick(what);
+    return rows;
+  };
+  const typeOf = (r: Row) => String(r.type ?? '').toLowerCase();
+  const [groups, assignments, definitions, scores] = await Promise.all([
+    query('resource groups', QUERIES.resourceGroups, (r) => resourceGroupRecord(r, owned)),
+    query('role assignments', QUERIES.roleAssignments, (r) => roleAssignmentRecord(r, owned)),
+    query('role definitions', QUERIES.roleDefinitions, (r) => r),
+    query('secure scores', QUERIES.secureScores, (r) => r),
+    (async () => {
+      const resources = await query('resources', QUERIES.resources, (r) => r);
+      inv.storageAccounts.push(...resources.filter((r) => typeOf(r) === STORAGE).map((r) => storageAccountRecord(r, owned)));
+      inv.publicIps.push(...resources.filter((r) => typeOf(r) === PUBLIC_IP).map((r) => publicIpRecord(r, owned)));
+      const vaults = resources.filter((r) => typeOf(r) === VAULT).map((r) => keyVaultRecord(r, owned));
+      inv.keyVaults.push(...vaults);
+      await readVaultsContents(g, inv, vaults);
+      tick('key vault contents');
+    })(),
+  ]);
+  inv.resourceGroups.push(...groups);
+  inv.roleAssignments.push(...assignments);
+  inv.roleDefinitions.push(...roleDefinitionRecords(definitions, ids, assignments, owned));
+  inv.secureScores.push(...secureScoreRecordsOf(scores, owned));
+}
+
+/** Keys and secrets are not in Resource Graph: listed per vault, as on the per-subscription path. */
+async function readVaultsContents(g: GraphReadContext, inv: Inventory, vaults: KeyVaultRecord[]): Promise<void> {
+  const bySub = new Map<string, KeyVaultRecord[]>();
+  for (const v of vaults) bySub.set(v.subscriptionId, [...bySub.get(v.subscriptionId) ?? [], v]);
+  await Promise.all([...bySub].map(async ([s, list]) => {
+    const r = await readVaultContents(g.session, s, list, g.owned, (what, fn) => g.step(what, s, fn), g.abortSignal, (t) => g.pool.run(t));
+    inv.vaultKeys.push(...r.keys);
+    inv.vaultSecrets.push(...r.secrets);
+  }));
+}

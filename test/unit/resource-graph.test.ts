@@ -1,0 +1,213 @@
+/**
+ * The Resource Graph path of the sync, through the real @azure/arm-resourcegraph client against the emulator: the
+ * same evidence as the per-subscription path, the threshold that picks the path, $skipToken paging over several
+ * pages, ARG's quota 429s, and the emulator's own query handling.
+ */
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { type AzureSession, SdkSessionFactory } from '../../server/src/azure/clients';
+import { resolveCloud } from '../../server/src/azure/clouds';
+import { SyncError } from '../../server/src/azure/errors';
+import { applySettings, DEFAULT_SETTINGS } from '../../server/src/core/settings';
+import { fingerprint, observe } from '../../server/src/evidence/evidence';
+import { collect } from '../../server/src/sync/collect';
+import { queryAll, PAGE_SIZE, ResourceGraphError } from '../../server/src/sync/resource-graph';
+import type { Inventory } from '../../server/src/store/schema';
+import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
+import type { Scenario } from '../emulator/scenario';
+import { KqlError, parseKql, runKql } from '../emulator/kql';
+
+process.env.NO_PROXY = '127.0.0.1,localhost';
+const SAMPLE = join(__dirname, '..', 'emulator', 'scenarios', 'sample.json');
+const FAST_RETRY = { maxRetries: 1, retryDelayInMs: 20, maxRetryDelayInMs: 50 };
+const FAST_THROTTLE = { maxRetries: 6, baseDelayMs: 20, maxDelayMs: 2_000, lowWatermark: 5, slowDelayMs: 20 };
+const NOW = new Date('2026-11-01T00:00:00Z');
+const READER = { clientId: '3f1e0d52-7c3a-4a55-9d5e-2b8f6a1c9e01', secret: 'demo-secret-value-not-real' };
+const LIMITED = { clientId: '5a9c7e23-1b4d-4f66-8e2a-7c3d9b0f1a02', secret: 'limited-secret-value-not-real' };
+const PROD = 'b6f1c2d3-4e5f-4a7b-9c8d-1e2f3a4b5c01';
+const DEV = 'c7a2d3e4-5f6a-4b8c-8d9e-2f3a4b5c6d02';
+const ARG_PATH = /^\/providers\/Microsoft\.ResourceGraph\/resources$/i;
+
+async function session(emu: EmulatorHandle, app = READER): Promise<AzureSession> {
+  const cloud = resolveCloud({ name: 'Custom', authorityHost: emu.authorityHost, armEndpoint: emu.armEndpoint, caFile: emu.caFile });
+  return new SdkSessionFactory(FAST_RETRY, FAST_THROTTLE).create(cloud, emu.tenantId, app.clientId, { secret: app.secret });
+}
+
+async function read(emu: EmulatorHandle, threshold: number | undefined, o: { app?: typeof READER; subscriptions?: string[] } = {}): Promise<Inventory> {
+  const app = o.app ?? READER;
+  return collect({
+    session: await session(emu, app), connectionId: 'c1', tenantId: emu.tenantId, subscriptions: o.subscriptions ?? [], concurrency: 4,
+    resourceGraphThreshold: threshold, abortSignal: new AbortController().signal,
+    errors: { connectionName: 'test', clientId: app.clientId, tenantId: emu.tenantId }, progress: () => undefined,
+  });
+}
+
+/** Requests the emulator answered since `from`: Resource Graph queries, and per-subscription ARM lists. */
+function traffic(emu: EmulatorHandle, from: number) {
+  const arm = emu.requests.slice(from).filter((r) => !/oauth2|openid|discovery/i.test(r.path));
+  return {
+    graph: arm.filter((r) => ARG_PATH.test(r.path)),
+    perSubscription: arm.filter((r) => /^\/subscriptions\/[^/]+\/(resourcegroups$|providers\/Microsoft\.(Authorization|Storage|Security|Network)\/)/i.test(r.path)),
+  };
+}
+
+const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
+
+describe('sync through Azure Resource Graph', function () {
+  this.timeout(60_000);
+  let emu: EmulatorHandle;
+  before(async () => { emu = await startEmulator({ scenario: SAMPLE }); });
+  after(async () => { await emu?.stop(); });
+
+  it('gives the same evidence, fingerprints and statuses as enumerating each subscription', async () => {
+    let from = emu.requests.length;
+    const enumerated = await read(emu, undefined);
+    const viaSubs = traffic(emu, from);
+    from = emu.requests.length;
+    const graph = await read(emu, 0);
+    const viaGraph = traffic(emu, from);
+    assert.equal(viaSubs.graph.length, 0, 'below the threshold nothing goes to Resource Graph');
+    assert.ok(viaSubs.perSubscription.length >= 3 * 7, 'the per-subscription path lists each subscription');
+    assert.ok(viaGraph.graph.length >= 5, `Resource Graph answered ${viaGraph.graph.length} queries`);
+    assert.deepEqual(viaGraph.perSubscription, [], 'above the threshold no subscription is enumerated');
+    assert.ok(viaGraph.graph.every((r) => r.status === 200));
+
+    const evidence = (inv: Inventory) => observe(inv, NOW).map((o) => `${o.type} ${o.subject.toLowerCase()} ${fingerprint(o)} ${o.status} ${o.reason ?? ''}`).sort();
+    const a = evidence(enumerated);
+    const b = evidence(graph);
+    assert.ok(a.length > 60 && a.some((x) => / fail /.test(x)) && a.some((x) => / unknown /.test(x)), `the sample gives varied evidence (${a.length} rows)`);
+    assert.deepEqual(b, a);
+    for (const table of ['subscriptions', 'resourceGroups', 'roleAssignments', 'storageAccounts', 'keyVaults', 'vaultKeys', 'vaultSecrets', 'publicIps', 'secureScores'] as const) {
+      assert.deepEqual(byId(graph[table] as { id: string }[]), byId(enumerated[table] as { id: string }[]), `${table} are the same records`);
+    }
+    // Role definitions: the same for every role an assignment uses; the emulator's per-subscription list also names
+    // custom roles at subscriptions outside their assignable scopes, which ARM (and the ARG path) leave out.
+    const defs = new Map(graph.roleDefinitions.map((d) => [d.id.toLowerCase(), d]));
+    for (const ra of enumerated.roleAssignments) assert.deepEqual(defs.get(ra.roleDefinitionId.toLowerCase()), enumerated.roleDefinitions.find((d) => d.id.toLowerCase() === ra.roleDefinitionId.toLowerCase()));
+  });
+
+  it('switches path at the threshold: more subscriptions than it, Resource Graph; as many, enumeration', async () => {
+    let from = emu.requests.length;
+    await read(emu, 3);
+    assert.equal(traffic(emu, from).graph.length, 0, '3 subscriptions, threshold 3: enumerated');
+    from = emu.requests.length;
+    const inv = await read(emu, 2);
+    assert.ok(traffic(emu, from).graph.length > 0, '3 subscriptions, threshold 2: Resource Graph');
+    assert.equal(inv.subscriptions.length, 3);
+  });
+
+  it('reads a long explicit subscription list with one query, and names a subscription it may not read', async () => {
+    const from = emu.requests.length;
+    const inv = await read(emu, 0, { subscriptions: [PROD, DEV] });
+    assert.deepEqual(inv.subscriptions.map((s) => s.subscriptionId).sort(), [PROD, DEV]);
+    assert.equal(emu.requests.slice(from).filter((r) => /^\/subscriptions\/[^/]+$/i.test(r.path)).length, 0, 'no GET per subscription');
+    await assert.rejects(read(emu, 0, { app: LIMITED, subscriptions: [PROD, DEV] }), (e: SyncError) => {
+      assert.equal(e.code, 'forbidden');
+      assert.match(e.message, new RegExp(`subscription ${DEV}`));
+      return true;
+    });
+  });
+
+  it('reads the threshold from rampart.sync.resourceGraphThreshold and rejects what is not a count', () => {
+    const warnings: string[] = [];
+    assert.equal(applySettings(DEFAULT_SETTINGS, { sync: { resourceGraphThreshold: 0 } }).resourceGraphThreshold, 0);
+    assert.equal(applySettings(DEFAULT_SETTINGS, { sync: { resourceGraphThreshold: -1 } }, (m) => warnings.push(m)).resourceGraphThreshold, DEFAULT_SETTINGS.resourceGraphThreshold);
+    assert.match(warnings[0], /resourceGraphThreshold: '-1' is not a whole number/);
+  });
+});
+
+/** One subscription with `n` role assignments and `groups` resource groups: enough rows for several ARG pages. */
+function big(n: number, groups: number): Scenario {
+  const guid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+  return {
+    tenant: { id: '72f988bf-0000-4000-8000-00000000a7a7' },
+    apps: [{ clientId: READER.clientId, secret: READER.secret }],
+    subscriptions: [{
+      id: 'aaaaaaaa-0000-4000-8000-00000000a7a7', displayName: 'Big',
+      resourceGroups: Array.from({ length: groups }, (_, i) => ({ name: `rg-${i}`, location: 'eastus' })),
+      roleAssignments: Array.from({ length: n }, (_, i) => ({ name: guid(i), principalId: guid(100_000 + i), role: 'Reader', scope: `resourceGroups/rg-${i % groups}` })),
+    }],
+  };
+}
+
+describe('Resource Graph paging and throttling', function () {
+  this.timeout(60_000);
+  let emu: EmulatorHandle | undefined;
+  afterEach(async () => { await emu?.stop(); emu = undefined; });
+
+  it('follows $skipToken across several pages and loses no row', async () => {
+    const n = PAGE_SIZE * 2 + 345;
+    emu = await startEmulator({ scenario: big(n, 20) });
+    const from = emu.requests.length;
+    const inv = await read(emu, 0);
+    assert.equal(inv.roleAssignments.length, n);
+    assert.equal(new Set(inv.roleAssignments.map((a) => a.id)).size, n, 'no row twice');
+    assert.ok(inv.roleAssignments.every((a) => a.roleName === 'Reader'));
+    // Five queries, the role assignments' one in three pages.
+    assert.equal(traffic(emu, from).graph.length, 5 + 2);
+  });
+
+  it('waits out the quota when Resource Graph answers 429 with x-ms-user-quota-resets-after', async () => {
+    const scenario = big(PAGE_SIZE + 10, 5);
+    scenario.resourceGraphQuota = { queries: 3, windowSeconds: 1 };
+    emu = await startEmulator({ scenario });
+    const from = emu.requests.length;
+    const s = await session(emu);
+    const inv = await collect({
+      session: s, connectionId: 'c1', tenantId: emu.tenantId, subscriptions: [], concurrency: 8, resourceGraphThreshold: 0,
+      abortSignal: new AbortController().signal, errors: { connectionName: 'test', clientId: READER.clientId, tenantId: emu.tenantId }, progress: () => undefined,
+    });
+    assert.equal(inv.roleAssignments.length, PAGE_SIZE + 10);
+    const graph = traffic(emu, from).graph;
+    assert.ok(graph.some((r) => r.status === 429), 'the quota was hit');
+    assert.equal(graph.filter((r) => r.status === 200).length, 5 + 1, 'every query and page answered in the end');
+    assert.ok(s.throttle!.stats.retried429 > 0);
+  });
+
+  it('retries a 429 without quota headers, and reports one that persists as throttled', async () => {
+    emu = await startEmulator({ scenario: big(10, 2) });
+    emu.addFault({ route: 'ResourceGraph', status: 429, times: 2 });
+    const inv = await read(emu, 0);
+    assert.equal(inv.roleAssignments.length, 10);
+    emu.clearFaults();
+    emu.addFault({ route: 'ResourceGraph', status: 429 });
+    await assert.rejects(read(emu, 0), (e: SyncError) => e.code === 'throttled' && /Resource Graph/.test(e.message));
+  });
+
+  it('answers what the emulator cannot run as 400 InvalidQuery, and a query that projects away id as truncated', async () => {
+    const n = PAGE_SIZE + 100;
+    emu = await startEmulator({ scenario: big(n, 2) });
+    const client = (await session(emu)).resourceGraph!();
+    const signal = new AbortController().signal;
+    await assert.rejects(client.resources({ query: 'resources | summarize count() by type' }), (e: { statusCode?: number; message: string }) =>
+      e.statusCode === 400 && /InvalidQuery/.test(e.message));
+    const rows = await queryAll(client, "authorizationresources | where type =~ 'microsoft.authorization/roleassignments' | project id, name", [], signal);
+    assert.equal(rows.length, n);
+    const page = await client.resources({ query: "authorizationresources | where type =~ 'microsoft.authorization/roleassignments' | project name", options: { top: 10, resultFormat: 'objectArray' } });
+    assert.deepEqual([page.resultTruncated, page.skipToken, page.count, page.totalRecords], ['true', undefined, 10, n]);
+    await assert.rejects(queryAll(client, "authorizationresources | where type =~ 'microsoft.authorization/roleassignments' | project name", [], signal), ResourceGraphError);
+  });
+});
+
+describe('emulator KQL subset', () => {
+  const rows = [
+    { id: '/a', type: 'microsoft.storage/storageaccounts', name: 'b', properties: { state: 'Enabled' } },
+    { id: '/b', type: 'Microsoft.KeyVault/vaults', name: 'a', properties: { state: 'Disabled' } },
+    { id: '/c', type: 'microsoft.network/publicipaddresses', name: 'c', properties: { state: 'Enabled' } },
+  ];
+
+  it('filters with =~ and in~ (case-insensitive), and, dotted columns, projects and orders', () => {
+    const q = parseKql("Resources | where type in~ ('MICROSOFT.STORAGE/storageAccounts', 'microsoft.keyvault/vaults') and properties.state =~ 'enabled' | project id, name");
+    assert.deepEqual(runKql(q, rows), [{ id: '/a', name: 'b' }]);
+    assert.deepEqual(runKql(parseKql("resources | where type !~ 'x' | order by name asc | project name"), rows).map((r) => r.name), ['a', 'b', 'c']);
+    assert.deepEqual(runKql(parseKql("resources | where name == 'A'"), rows), [], '== is case-sensitive');
+    assert.deepEqual(runKql(parseKql("resources | where name =~ 'A' | project id, st = properties.state, properties.missing"), rows), [{ id: '/b', st: 'Disabled', missing: null }]);
+  });
+
+  it('refuses what it does not know, naming it', () => {
+    assert.throws(() => parseKql('resources | summarize count()'), (e: KqlError) => /Unsupported operator 'summarize'/.test(e.message));
+    assert.throws(() => parseKql("nosuchtable | where type =~ 'x'"), /Table 'nosuchtable'/);
+    assert.throws(() => parseKql("resources | where type =~ 'x"), /Unterminated string/);
+    assert.throws(() => parseKql('resources | where type =~ x'), /Expected a string literal/);
+  });
+});
