@@ -45,7 +45,7 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Syn
   if (!conn) throw new Error(`No connection with id ${connectionId}.`);
   if (conn.deletedAt) throw new Error(`Connection '${conn.name}' was revoked: it no longer syncs.`);
   const run: RunRecord = { id: newId('run'), connectionId, startedAt: clock.now().toISOString(), status: 'running', counts: { ...EMPTY_COUNTS } };
-  await store.update((d) => { d.runs.push(run); });
+  await store.update((d) => { d.runs.push(run); }, { rows: [] });
   log.info(`sync ${run.id} of '${conn.name}' started`);
   const abortSignal = options.abortSignal ?? new AbortController().signal;
   const progress = (message: string, done: number, total: number) =>
@@ -88,7 +88,7 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Syn
       ...(assets.added.length || assets.removed.length ? { assetsAddedIds: assets.added, assetsRemovedIds: assets.removed } : {}),
     });
     Object.assign(run, r);
-  });
+  }, { rows: [connectionId] });
   log.info(`sync ${run.id} of '${conn.name}' succeeded: ${JSON.stringify(run.counts)}`);
   return toRunSummary(run);
 }
@@ -133,7 +133,7 @@ async function fail(deps: SyncDeps, conn: ConnectionRecord, run: RunRecord, err:
     }
     appendAudit(d, at, 'sync-failure', conn.id, { runId: run.id, code: err.code, message: err.message });
     Object.assign(run, r);
-  });
+  }, { rows: [] });
   (status === 'cancelled' ? deps.log.info : deps.log.error)(`sync ${run.id} of '${conn.name}' ${status}: ${err.message}`);
   return toRunSummary(run);
 }
@@ -147,6 +147,6 @@ export async function failInterruptedRuns(store: Store, clock: Clock): Promise<n
       if (r.status !== 'running') continue;
       Object.assign(r, { status: 'failed', endedAt: clock.now().toISOString(), errorCode: 'interrupted', error: 'The sync was interrupted: Rampart stopped before it finished. Nothing from it was saved.' });
     }
-  });
+  }, { rows: [] });
   return stale.length;
 }

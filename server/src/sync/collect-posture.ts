@@ -13,8 +13,13 @@ type Owned = { connectionId: string; tenantId: string };
 export type Step = <T>(what: string, fn: () => Promise<T>) => Promise<T>;
 
 async function all<T>(iter: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iter) out.push(item);
+  return mapAll(iter, (item) => item);
+}
+
+/** Maps each item as its page arrives, so a large list never holds the SDK's objects (they die young). */
+export async function mapAll<T, R>(iter: AsyncIterable<T>, map: (item: T) => R): Promise<R[]> {
+  const out: R[] = [];
+  for await (const item of iter) out.push(map(item));
   return out;
 }
 
@@ -85,22 +90,20 @@ export async function readKeyVaults(
   const secrets: VaultSecretRecord[] = [];
   await Promise.all(vaults.map((v) => fanOut(async () => {
     const [ks, ss] = await Promise.all([
-      step(`keys of vault ${v.name}`, () => all(client.keys.list(v.resourceGroup, v.name, { abortSignal }))),
-      step(`secrets of vault ${v.name}`, () => all(client.secrets.list(v.resourceGroup, v.name, { abortSignal }))),
-    ]);
-    for (const k of ks) {
-      keys.push({
+      step(`keys of vault ${v.name}`, () => mapAll(client.keys.list(v.resourceGroup, v.name, { abortSignal }), (k): VaultKeyRecord => ({
         ...owned, id: k.id ?? '', subscriptionId: s, vaultId: v.id, name: k.name ?? '', attributesReturned: k.attributes !== undefined,
         enabled: k.attributes?.enabled, expires: iso(k.attributes?.expires), rotation: k.rotationPolicy ? rotationOf(k.rotationPolicy) : undefined,
-      });
-    }
-    for (const x of ss) {
-      const attributes = x.properties?.attributes;
-      secrets.push({
-        ...owned, id: x.id ?? '', subscriptionId: s, vaultId: v.id, name: x.name ?? '', attributesReturned: attributes !== undefined,
-        enabled: attributes?.enabled, expires: iso(attributes?.expires),
-      });
-    }
+      }))),
+      step(`secrets of vault ${v.name}`, () => mapAll(client.secrets.list(v.resourceGroup, v.name, { abortSignal }), (x): VaultSecretRecord => {
+        const attributes = x.properties?.attributes;
+        return {
+          ...owned, id: x.id ?? '', subscriptionId: s, vaultId: v.id, name: x.name ?? '', attributesReturned: attributes !== undefined,
+          enabled: attributes?.enabled, expires: iso(attributes?.expires),
+        };
+      })),
+    ]);
+    for (const k of ks) keys.push(k);
+    for (const x of ss) secrets.push(x);
   })));
   return { vaults, keys, secrets };
 }

@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import type { AzureSession } from '../azure/clients';
 import { SyncError, toSyncError, type ErrorContext } from '../azure/errors';
 import { type Inventory, type RoleDefinitionRecord, emptyInventory } from '../store/schema';
-import { readKeyVaults, readPublicIps, readSecureScores, readStorageAccounts } from './collect-posture';
+import { mapAll, readKeyVaults, readPublicIps, readSecureScores, readStorageAccounts } from './collect-posture';
 import { Pool } from './pool';
 
 export interface CollectContext {
@@ -82,13 +82,12 @@ export async function collect(ctx: CollectContext): Promise<Inventory> {
       tick(`${sub.name}: role definitions`);
     }));
     tasks.push(pool.run(async () => {
-      const assignments = await step('role assignments', s, () => all(ctx.session.authorization(s).roleAssignments.listForSubscription({ abortSignal })));
-      for (const a of assignments) {
-        inv.roleAssignments.push({
-          ...owned, id: a.id ?? '', subscriptionId: s, principalId: a.principalId ?? '', principalType: a.principalType ?? 'Unknown',
-          roleDefinitionId: a.roleDefinitionId ?? '', roleName: '', scope: a.scope ?? `/subscriptions/${s}`, description: a.description ?? undefined,
-        });
-      }
+      // Mapped as each page arrives: the SDK's objects then die young instead of being held for the whole list.
+      const assignments = await step('role assignments', s, () => mapAll(ctx.session.authorization(s).roleAssignments.listForSubscription({ abortSignal }), (a) => ({
+        ...owned, id: a.id ?? '', subscriptionId: s, principalId: a.principalId ?? '', principalType: a.principalType ?? 'Unknown',
+        roleDefinitionId: a.roleDefinitionId ?? '', roleName: '', scope: a.scope ?? `/subscriptions/${s}`, description: a.description ?? undefined,
+      })));
+      for (const a of assignments) inv.roleAssignments.push(a);
       tick(`${sub.name}: role assignments`);
     }));
     tasks.push(...postureTasks(ctx, inv, pool, sub, owned, step, tick));
@@ -180,7 +179,5 @@ export async function managementGroupSubscriptions(session: AzureSession, groupI
 }
 
 async function all<T>(iter: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iter) out.push(item);
-  return out;
+  return mapAll(iter, (item) => item);
 }
