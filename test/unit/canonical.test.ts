@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { canonicalJson } from '../../server/src/util/canonical';
+import { createHash } from 'node:crypto';
+import { fingerprint } from '../../server/src/evidence/evidence';
+import { canonicalJson, sha256 } from '../../server/src/util/canonical';
 
 /** The definition canonicalJson must keep: JSON.stringify of a copy with keys sorted at every depth (stored hashes depend on it). */
 function reference(value: unknown): string {
@@ -27,5 +29,17 @@ describe('canonical JSON', () => {
       [], {}, 'a', 1, true, null, new Date(NaN), { d: new Date(NaN) }, [new Date(5)], { é: 1, e: 2, '\u{1F600}': 3, z: 4 },
     ];
     for (const s of samples) assert.equal(canonicalJson(s), reference(s));
+  });
+
+  it('fingerprints an observation as the SHA-256 of the canonical type, lower-cased subject and data', () => {
+    const observations = [
+      { type: 'role-assignment', subject: '/Subscriptions/X/RA', data: { scope: '/x', principalId: 'p', tags: { b: 1, a: [2, { d: 1, c: 0 }] } } },
+      { type: 'secure-score', subject: 's', data: {} },
+      { type: 't', subject: 'S', data: undefined as unknown as Record<string, unknown> },
+    ];
+    for (const o of observations) {
+      assert.equal(fingerprint(o), createHash('sha256').update(reference({ type: o.type, subject: o.subject.toLowerCase(), data: o.data })).digest('hex'));
+    }
+    assert.equal(sha256('x'), createHash('sha256').update('x').digest('hex'));
   });
 });

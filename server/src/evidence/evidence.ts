@@ -54,7 +54,9 @@ function judgeAssignment(ra: RoleAssignmentRecord, def: RoleDefinitionRecord | u
 }
 
 export function fingerprint(o: Pick<Observation, 'type' | 'subject' | 'data'>): string {
-  return sha256(canonicalJson({ type: o.type, subject: o.subject.toLowerCase(), data: o.data }));
+  if (o.data === undefined) return sha256(canonicalJson({ type: o.type, subject: o.subject.toLowerCase() }));
+  // canonicalJson({ type, subject, data }) with its keys already in order, without building that object.
+  return sha256(`{"data":${canonicalJson(o.data)},"subject":${JSON.stringify(o.subject.toLowerCase())},"type":${JSON.stringify(o.type)}}`);
 }
 
 /** Evidence row ids (`ev_` and 16 hex digits, as newId makes them), drawn from one random buffer per merge. */
@@ -83,6 +85,12 @@ export function mergeEvidence(
   for (const r of rows) if (r.connectionId === owner.connectionId && !frozen.has(r.id)) byFingerprint.set(r.fingerprint, r);
   let added = 0;
   const nextId = idSource();
+  const controlsOf = new Map<string, string[]>();
+  const controls = (type: string) => {
+    let c = controlsOf.get(type);
+    if (!c) controlsOf.set(type, c = evidenceType(type)?.controls ?? []);
+    return c;
+  };
   for (const o of observations) {
     const fp = fingerprint(o);
     const existing = byFingerprint.get(fp);
@@ -95,7 +103,7 @@ export function mergeEvidence(
     const row: EvidenceRecord = {
       id: nextId(), connectionId: owner.connectionId, tenantId: owner.tenantId, subscriptionId: o.subscriptionId,
       type: o.type, subject: o.subject, observedAt: owner.at, lastSeenAt: owner.at, status: o.status, reason: o.reason,
-      controls: evidenceType(o.type)?.controls ?? [], data: o.data, fingerprint: fp, runId: owner.runId,
+      controls: controls(o.type), data: o.data, fingerprint: fp, runId: owner.runId,
     };
     rows.push(row);
     byFingerprint.set(fp, row);

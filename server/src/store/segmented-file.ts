@@ -66,7 +66,7 @@ export class SegmentedStoreFile implements Adapter<StoreData> {
   }
 
   /** Rampart.json with its segments' rows put back; a file from before schema 4 holds them itself. */
-  private async assemble(main: MainFile): Promise<{ ok: true; data: StoreData } | { ok: false; error: string }> {
+  async assemble(main: MainFile): Promise<{ ok: true; data: StoreData } | { ok: false; error: string }> {
     const { segments, ...rest } = main;
     if (!segments || typeof main.schemaVersion !== 'number' || main.schemaVersion > SCHEMA_VERSION) {
       this.written = new Map();
@@ -178,4 +178,16 @@ function shape(rows: Rows): string {
 /** Pushes without spreading (a spread of 100,000 arguments overflows the stack). */
 function append<T>(target: T[], rows: T[]): void {
   for (const r of rows) target.push(r);
+}
+
+/**
+ * The store in a folder as it is on disk (rampart.json with its segments' rows), read without recovering, migrating
+ * or cleaning anything: for tests and tools looking at a store another process owns.
+ */
+export async function readStoreFiles(dir: string, file = 'rampart.json'): Promise<StoreData> {
+  const main = await readJson<MainFile>(path.join(dir, file));
+  if (!main.ok) throw new StoreCorruptError(`Cannot read ${path.join(dir, file)}: ${main.error}`);
+  const loaded = await new SegmentedStoreFile(path.join(dir, file)).assemble(main.value);
+  if (!loaded.ok) throw new StoreCorruptError(`${path.join(dir, file)} names ${loaded.error}`);
+  return loaded.data;
 }

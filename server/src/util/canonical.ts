@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * JSON with object keys sorted at every depth, so equal values always hash the same. Written directly, without a
@@ -51,5 +51,6 @@ function isIndex(k: string): boolean {
 }
 
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  // One call, no Hash object: a sync hashes every observation.
+  return hash('sha256', text, 'hex');
 }
