@@ -62,6 +62,8 @@ export interface RunSummary {
   errorCode?: string;
   /** Succeeded runs: the connection's posture grade right after the run (evidence/grade.ts), so its history shows. */
   grade?: { score: number; letter: string };
+  /** Succeeded runs: what could not be read (a 403 on one posture source, naming the missing role); the rest synced. */
+  warnings?: string[];
 }
 
 export interface ConnectionSummary {

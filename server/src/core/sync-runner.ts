@@ -11,6 +11,7 @@ import { frozenEvidenceIds } from '../evidence/assessments';
 import { assetsOf, trackAssets } from '../evidence/assets';
 import { connectionGrade } from '../evidence/organizations';
 import { collect } from '../sync/collect';
+import { type DeniedSource, deniedObservations, keepDenied } from '../sync/collect-posture';
 import type { ConnectionRecord, Inventory, RunRecord } from '../store/schema';
 import type { Store } from '../store/store';
 import type { Clock } from '../util/clock';
@@ -52,8 +53,9 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Syn
     options.onProgress?.({ runId: run.id, connectionId, connectionName: conn.name, message, done, total });
 
   let inventory: Inventory;
+  const denied: DeniedSource[] = [];
   try {
-    inventory = await read(deps, conn, abortSignal, progress);
+    inventory = await read(deps, conn, abortSignal, progress, denied);
   } catch (e) {
     const err = abortSignal.aborted ? new SyncError('cancelled', 'The sync was cancelled.') : toSyncError(e, errorContext(conn));
     return fail(deps, conn, run, err);
@@ -61,12 +63,14 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Syn
 
   const at = clock.now().toISOString();
   const observations = observe(inventory, clock.now());
+  for (const x of denied) observations.push(...deniedObservations(x));
   await store.update((d) => {
-    replaceInventory(d.inventory, inventory, connectionId);
+    const stored = keepDenied(inventory, d.inventory, denied, connectionId);
+    replaceInventory(d.inventory, stored, connectionId);
     const merged = mergeEvidence(d.evidence, observations, { connectionId, tenantId: conn.tenantId, runId: run.id, at }, frozenEvidenceIds(d));
     const before = d.connections.find((x) => x.id === connectionId);
     d.assets ??= [];
-    const assets = trackAssets(d.assets, assetsOf(inventory), { connectionId, tenantId: conn.tenantId, at, baseline: !before?.lastSyncAt });
+    const assets = trackAssets(d.assets, assetsOf(stored), { connectionId, tenantId: conn.tenantId, at, baseline: !before?.lastSyncAt });
     const r = d.runs.find((x) => x.id === run.id)!;
     Object.assign(r, {
       status: 'succeeded', endedAt: at,
@@ -78,18 +82,20 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Syn
         vaultSecrets: inventory.vaultSecrets.length, publicIps: inventory.publicIps.length,
         assetsAdded: assets.added.length, assetsRemoved: assets.removed.length,
       },
+      ...(denied.length ? { warnings: denied.map((x) => x.message) } : {}),
     });
     const c = d.connections.find((x) => x.id === connectionId)!;
     Object.assign(c, { status: 'active', statusDetail: undefined, lastSyncAt: at });
     const grade = connectionGrade(d, connectionId, clock.now(), deps.gracePeriodDays);
     r.grade = { score: grade.score, letter: grade.letter };
     appendAudit(d, clock.now(), 'sync', connectionId, {
-      runId: run.id, ...r.counts,
+      runId: run.id, ...r.counts, ...(r.warnings ? { warnings: r.warnings } : {}),
       ...(assets.added.length || assets.removed.length ? { assetsAddedIds: assets.added, assetsRemovedIds: assets.removed } : {}),
     });
     Object.assign(run, r);
   }, { rows: [connectionId] });
   log.info(`sync ${run.id} of '${conn.name}' succeeded: ${JSON.stringify(run.counts)}`);
+  for (const w of run.warnings ?? []) log.warn(`sync ${run.id}: ${w}`);
   return toRunSummary(run);
 }
 
@@ -101,7 +107,9 @@ function replaceInventory(target: Inventory, fresh: Inventory, connectionId: str
   }
 }
 
-async function read(deps: SyncDeps, conn: ConnectionRecord, abortSignal: AbortSignal, progress: (m: string, d: number, t: number) => void): Promise<Inventory> {
+async function read(
+  deps: SyncDeps, conn: ConnectionRecord, abortSignal: AbortSignal, progress: (m: string, d: number, t: number) => void, denied: DeniedSource[],
+): Promise<Inventory> {
   const cloud = resolveCloud(conn.cloud);
   const material = await deps.credentials.get(conn);
   if (!material) throw new SyncError('missing-credential', missingCredentialMessage(conn));
@@ -109,7 +117,7 @@ async function read(deps: SyncDeps, conn: ConnectionRecord, abortSignal: AbortSi
   return collect({
     session, connectionId: conn.id, tenantId: conn.tenantId, subscriptions: conn.subscriptions, managementGroup: conn.managementGroup,
     errors: { ...errorContext(conn), host: new URL(cloud.armEndpoint).host }, abortSignal,
-    concurrency: deps.concurrency, progress,
+    concurrency: deps.concurrency, progress, denied,
   });
 }
 

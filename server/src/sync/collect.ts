@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import type { AzureSession } from '../azure/clients';
 import { SyncError, toSyncError, type ErrorContext } from '../azure/errors';
 import { type Inventory, type RoleDefinitionRecord, emptyInventory } from '../store/schema';
-import { mapAll, readKeyVaults, readPublicIps, readSecureScores, readStorageAccounts } from './collect-posture';
+import { type DeniedSource, mapAll, readKeyVaults, readPublicIps, readSecureScores, readStorageAccounts, readUnlessDenied } from './collect-posture';
 import { Pool } from './pool';
 
 export interface CollectContext {
@@ -20,6 +20,8 @@ export interface CollectContext {
   errors: ErrorContext;
   abortSignal: AbortSignal;
   concurrency: number;
+  /** Filled with the posture sources Azure refused (403); the sync goes on without them. */
+  denied?: DeniedSource[];
   progress(message: string, done: number, total: number): void;
 }
 
@@ -129,26 +131,28 @@ function postureTasks(
   const subStep = <T>(what: string, fn: () => Promise<T>) => step(what, s, fn);
   // Vault contents run outside the pool slot of the vault list, or a pool of 1 would wait on itself.
   const fanOut = <T>(task: () => Promise<T>) => pool.run(task);
+  const denied = ctx.denied ?? [];
+  // A source Azure refuses (403) is listed in ctx.denied and counted done: the sync goes on without it.
+  const source = async (name: Parameters<typeof readUnlessDenied>[0], what: string, read: () => Promise<void>) => {
+    await readUnlessDenied(name, s, ctx.errors.connectionName, denied, read);
+    tick(`${sub.name}: ${what}`);
+  };
   return [
-    pool.run(async () => {
+    pool.run(() => source('secure-score', 'secure score', async () => {
       inv.secureScores.push(...await readSecureScores(session, s, owned, subStep, abortSignal));
-      tick(`${sub.name}: secure score`);
-    }),
-    pool.run(async () => {
+    })),
+    pool.run(() => source('storage', 'storage accounts', async () => {
       inv.storageAccounts.push(...await readStorageAccounts(session, s, owned, subStep, abortSignal));
-      tick(`${sub.name}: storage accounts`);
-    }),
-    (async () => {
+    })),
+    source('key-vault', 'key vaults', async () => {
       const r = await readKeyVaults(session, s, owned, subStep, abortSignal, fanOut);
       inv.keyVaults.push(...r.vaults);
       inv.vaultKeys.push(...r.keys);
       inv.vaultSecrets.push(...r.secrets);
-      tick(`${sub.name}: key vaults`);
-    })(),
-    pool.run(async () => {
-      inv.publicIps.push(...await readPublicIps(session, s, owned, subStep, abortSignal));
-      tick(`${sub.name}: public IP addresses`);
     }),
+    pool.run(() => source('public-ip', 'public IP addresses', async () => {
+      inv.publicIps.push(...await readPublicIps(session, s, owned, subStep, abortSignal));
+    })),
   ];
 }
 interface SdkRoleDefinition {
