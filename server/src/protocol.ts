@@ -106,7 +106,11 @@ export interface SetupReport {
   commands: string[];
 }
 
-export interface EvidenceTypeSummary { type: string; title: string; count: number; failing: number; unknown: number }
+export interface EvidenceTypeSummary {
+  type: string; title: string; count: number; failing: number; unknown: number;
+  /** With includeRevoked: how many of `count` belong to revoked connections (history; not in failing or unknown). */
+  revoked?: number;
+}
 export interface ControlEvidenceSummary { control: string; title: string; types: EvidenceTypeSummary[] }
 
 export interface EvidenceRowView {
@@ -152,9 +156,17 @@ export interface ControlCoverage {
 }
 
 export interface SyncParams { connectionId?: string }
-export interface EvidenceRowsParams { control: string; type: string; connectionId?: string; limit?: number; framework?: string }
+export interface EvidenceRowsParams {
+  control: string; type: string; connectionId?: string; limit?: number; framework?: string;
+  /** Also the rows of revoked connections still in their retention window (flagged `revoked`, after the live ones). */
+  includeRevoked?: boolean;
+}
 /** Coverage and evidence-summary queries: one connection or all live ones; a framework (default 'soc2'). */
-export interface CoverageParams { connectionId?: string; framework?: string }
+export interface CoverageParams {
+  connectionId?: string; framework?: string;
+  /** Evidence summary only: also count revoked connections' rows (history in their retention window; see `revoked`). */
+  includeRevoked?: boolean;
+}
 /**
  * Daemon settings, from the client's `rampart.*` configuration. Durations: a number of days, or "36h", "2d", "90m".
  * Also accepted as initializationOptions at start.

@@ -18,6 +18,7 @@ import { registerLintTests } from './lint.test';
 import { registerExportTests } from './export.test';
 import { registerSetupTests } from './setup.test';
 import { registerRolesTests } from './roles.test';
+import { registerRevokedEvidenceTests } from './revoked-evidence.test';
 
 const PREFIX = '[rampart-e2e]';
 
@@ -76,6 +77,7 @@ export function run(): Promise<void> {
   registerLintTests();
   registerExportTests();
   registerSetupTests();
+  registerRevokedEvidenceTests();
   // Last: it makes this user a viewer for a moment, then restores the store's roles.
   registerRolesTests();
   return new Promise((resolve, reject) => {
