@@ -7,9 +7,11 @@ import { createConnection, StreamMessageReader, StreamMessageWriter } from 'vsco
 import { SdkSessionFactory } from '../azure/clients';
 import { Daemon } from '../daemon';
 import { systemClock } from '../util/clock';
+import { preferSmallHeap } from '../util/memory';
 import { cliCredentials } from './credentials';
 
 export async function daemonCommand(storeDir: string): Promise<number> {
+  preferSmallHeap();
   const fallbackCredentials = await cliCredentials(storeDir);
   const connection = createConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
   new Daemon(connection, { storeDir, clock: systemClock, sessions: new SdkSessionFactory(), fallbackCredentials }).register();

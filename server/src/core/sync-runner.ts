@@ -6,7 +6,7 @@ import type { RunSummary, SyncProgress } from '../protocol';
 import { resolveCloud } from '../azure/clouds';
 import type { AzureSessionFactory } from '../azure/clients';
 import { CREDENTIAL_ERRORS, SyncError, toSyncError } from '../azure/errors';
-import { mergeEvidence, observe } from '../evidence/evidence';
+import { mergeEvidence, observeEach } from '../evidence/evidence';
 import { frozenEvidenceIds } from '../evidence/assessments';
 import { assetsOf, trackAssets } from '../evidence/assets';
 import { connectionGrade } from '../evidence/organizations';
@@ -62,12 +62,15 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Syn
   }
 
   const at = clock.now().toISOString();
-  const observations = observe(inventory, clock.now());
-  for (const x of denied) observations.push(...deniedObservations(x));
+  const now = clock.now();
+  function* observations() {
+    yield* observeEach(inventory, now);
+    for (const x of denied) yield* deniedObservations(x);
+  }
   await store.update((d) => {
     const stored = keepDenied(inventory, d.inventory, denied, connectionId);
     replaceInventory(d.inventory, stored, connectionId);
-    const merged = mergeEvidence(d.evidence, observations, { connectionId, tenantId: conn.tenantId, runId: run.id, at }, frozenEvidenceIds(d));
+    const merged = mergeEvidence(d.evidence, observations(), { connectionId, tenantId: conn.tenantId, runId: run.id, at }, frozenEvidenceIds(d));
     const before = d.connections.find((x) => x.id === connectionId);
     d.assets ??= [];
     const assets = trackAssets(d.assets, assetsOf(stored), { connectionId, tenantId: conn.tenantId, at, baseline: !before?.lastSyncAt });

@@ -57,16 +57,22 @@ export class AtomicJsonFile<T> implements Adapter<T> {
   }
 }
 
+const WRITE_BUFFER = 1 << 20;
+
 /** Writes `data` as compact JSON to `file` (mode 0600; flags 'wx': it must not exist yet) and flushes it to disk. */
 export async function writeJsonFile(file: string, data: unknown, flags: 'w' | 'wx' = 'w'): Promise<void> {
   const handle = await fs.open(file, flags, 0o600);
   try {
-    // Buffered: thousands of small writes to the handle would each be a system call.
-    let buffer = '';
-    const flush = async () => { if (buffer) { await handle.write(buffer); buffer = ''; } };
+    // Buffered in one reused byte buffer: thousands of small writes would each be a system call, and joining the
+    // pieces into a large string would leave garbage the size of the file behind (see json-stream.ts).
+    const buffer = Buffer.allocUnsafe(WRITE_BUFFER);
+    let used = 0;
+    const flush = async () => { if (used) { await handle.write(buffer, 0, used); used = 0; } };
     await writeJson(data, async (chunk) => {
-      buffer += chunk;
-      if (buffer.length >= 1 << 20) await flush();
+      // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+      if (used + chunk.length * 3 > WRITE_BUFFER) await flush();
+      if (chunk.length * 3 > WRITE_BUFFER) await handle.write(chunk);
+      else used += buffer.write(chunk, used);
     });
     await flush();
     await handle.sync();
