@@ -61,7 +61,7 @@ export class SegmentedStoreFile implements Adapter<StoreData> {
       this.events.onRecovered?.(`The Rampart store ${this.file} names ${loaded.error}; it was moved to ${aside} and the last good copy (${this.file}.bak) is used instead.`);
       loaded = fallback;
     }
-    if (loaded.data.schemaVersion <= SCHEMA_VERSION) await this.removeLeftovers(await this.namedByBackup());
+    if (loaded.data.schemaVersion <= SCHEMA_VERSION) await this.removeLeftovers(await this.namedByBackup(), true);
     return loaded.data;
   }
 
@@ -131,10 +131,10 @@ export class SegmentedStoreFile implements Adapter<StoreData> {
   }
 
   /**
-   * Deletes segment files named neither by rampart.json nor by `backup`'s: at open every such file older than
-   * rampart.json (a newer one may be another process's commit in progress), later those this process knew of.
+   * Deletes segment files named neither by rampart.json nor by `backup`'s: those this process knew of and, `atOpen`,
+   * any older than rampart.json (a newer one may be another process's commit in progress).
    */
-  private async removeLeftovers(backup: Set<string>): Promise<void> {
+  private async removeLeftovers(backup: Set<string>, atOpen = false): Promise<void> {
     const keep = new Set([...this.written.values()].map((w) => w.file));
     for (const n of backup) keep.add(n);
     let names: string[];
@@ -147,7 +147,7 @@ export class SegmentedStoreFile implements Adapter<StoreData> {
     for (const name of names) {
       if (keep.has(name)) continue;
       const file = path.join(this.segmentDir, name);
-      const older = await fs.stat(file).then((s) => s.mtimeMs < mainTime, () => false);
+      const older = atOpen && await fs.stat(file).then((s) => s.mtimeMs < mainTime, () => false);
       if (!this.known.has(name) && !older) continue;
       await fs.rm(file, { force: true });
       this.known.delete(name);

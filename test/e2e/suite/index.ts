@@ -19,6 +19,7 @@ import { registerExportTests } from './export.test';
 import { registerSetupTests } from './setup.test';
 import { registerRolesTests } from './roles.test';
 import { registerRevokedEvidenceTests } from './revoked-evidence.test';
+import { registerRunWarningTests } from './run-warnings.test';
 
 const PREFIX = '[rampart-e2e]';
 
@@ -78,6 +79,7 @@ export function run(): Promise<void> {
   registerExportTests();
   registerSetupTests();
   registerRevokedEvidenceTests();
+  registerRunWarningTests();
   // Last: it makes this user a viewer for a moment, then restores the store's roles.
   registerRolesTests();
   return new Promise((resolve, reject) => {
