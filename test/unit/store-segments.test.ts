@@ -141,4 +141,21 @@ describe('store segments', () => {
     assert.equal(await fs.readFile(path.join(dir, STORE_FILE), 'utf8'), text);
     assert.deepEqual(store.data.evidence.map((r) => r.id), ['ev_a_1']);
   });
+
+  it('a store whose rampart.json another process replaced writes fresh segments, never names ones that process removed', async () => {
+    const a = await Store.open(dir);
+    await a.update((d) => { d.evidence.push(row('a', 1)); });
+    const b = await Store.open(dir);
+    await b.update((d) => { d.evidence[0].lastSeenAt = '2026-02-01T00:00:00.000Z'; }, { rows: ['a'] });
+    await b.update((d) => { d.evidence[0].lastSeenAt = '2026-03-01T00:00:00.000Z'; }, { rows: ['a'] });
+    await a.update((d) => { d.runs.push({ id: 'from-a' } as never); }, { rows: [] });
+    const warnings: string[] = [];
+    const reopened = await Store.open(dir, { onWarning: (m) => warnings.push(m) });
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(reopened.data.evidence.map((r) => r.id), ['ev_a_1']);
+    assert.deepEqual(reopened.data.runs.map((r) => r.id), ['from-a']);
+    // The backup (b's last commit) still opens too.
+    await fs.rm(path.join(dir, STORE_FILE));
+    assert.equal((await Store.open(dir)).data.evidence[0].lastSeenAt, '2026-03-01T00:00:00.000Z');
+  });
 });

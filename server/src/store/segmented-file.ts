@@ -36,6 +36,8 @@ export class SegmentedStoreFile implements Adapter<StoreData> {
   /** Segment files this process knows of and may delete once neither rampart.json nor its backup names them. */
   private known = new Set<string>();
   private generation = 0;
+  /** rampart.json's mtime and size as this process last read or wrote it (see write). */
+  private stamp = '';
   /** Set by the store before each write. */
   dirty: DirtyRows = 'all';
 
@@ -62,6 +64,7 @@ export class SegmentedStoreFile implements Adapter<StoreData> {
       loaded = fallback;
     }
     if (loaded.data.schemaVersion <= SCHEMA_VERSION) await this.removeLeftovers(await this.namedByBackup(), true);
+    this.stamp = await this.mainStamp();
     return loaded.data;
   }
 
@@ -92,6 +95,10 @@ export class SegmentedStoreFile implements Adapter<StoreData> {
   async write(data: StoreData): Promise<void> {
     const dirty = this.dirty;
     this.dirty = 'all';
+    // Another process committed since: the segments this one last named may be gone (that process cleans up
+    // after itself), so every connection gets a fresh segment. (Concurrent writers still need the store lock.)
+    const foreign = (await this.mainStamp()) !== this.stamp;
+    if (foreign) this.written = new Map();
     const { evidence, inventory, ...rest } = data;
     const byConnection = group(evidence, inventory);
     const next = new Map<string, Written>();
@@ -118,10 +125,16 @@ export class SegmentedStoreFile implements Adapter<StoreData> {
       await Promise.all(created.map((n) => fs.rm(path.join(this.segmentDir, n), { force: true })));
       throw e;
     }
-    const previous = new Set([...this.written.values()].map((w) => w.file));
+    // The backup is the rampart.json just replaced: keep what it names.
+    const previous = foreign ? await this.namedByBackup() : new Set([...this.written.values()].map((w) => w.file));
     for (const n of created) this.known.add(n);
     this.written = next;
+    this.stamp = await this.mainStamp();
     await this.removeLeftovers(previous);
+  }
+
+  private mainStamp(): Promise<string> {
+    return fs.stat(this.file).then((s) => `${s.mtimeMs}:${s.size}:${s.ino}`, () => '');
   }
 
   /** The segment files rampart.json.bak names (empty if it names none or does not parse). */
