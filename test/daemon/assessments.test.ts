@@ -3,9 +3,9 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as P from '../../server/src/protocol';
 import { osUser } from '../../server/src/core/audit';
-import type { StoreData } from '../../server/src/store/schema';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import { storageAccount } from '../emulator/scenarios/posture-builders';
+import { readStoreFiles } from '../../server/src/store/segmented-file';
 import { startDaemon, type TestDaemon } from './harness';
 import { APP, SECRET, SUB_A, TENANT, emulatorCloud, scenario } from './fixtures';
 import { rampart } from './cli-process';
@@ -19,7 +19,7 @@ describe('daemon: assessments freeze approved evidence; new assets are confirmed
   let d: TestDaemon;
   let now: Date;
   const subA = () => emu.scenario.subscriptions.find((x) => x.id === SUB_A)!;
-  const storeFile = async () => JSON.parse(await fs.readFile(path.join(d.storeDir, 'rampart.json'), 'utf8')) as StoreData;
+  const storeFile = () => readStoreFiles(d.storeDir);
 
   async function connect(): Promise<P.ConnectionSummary> {
     const c = await d.client.sendRequest(P.Connect.type, {

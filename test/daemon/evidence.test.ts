@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import * as P from '../../server/src/protocol';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import { keyVault, publicIp, storageAccount } from '../emulator/scenarios/posture-builders';
+import { readStoreFiles } from '../../server/src/store/segmented-file';
 import { startDaemon, type TestDaemon } from './harness';
 import { SUB_A, TENANT, connectAndSync as connectTestApp, scenario } from './fixtures';
 
@@ -67,12 +67,12 @@ describe('daemon: posture evidence, staleness and revoke over LSP', function () 
 
   it('revoke keeps history, stops syncs, and the audit log still verifies', async () => {
     const c = await connectAndSync();
-    const before = JSON.parse(await fs.readFile(path.join(d.storeDir, 'rampart.json'), 'utf8'));
+    const before = await readStoreFiles(d.storeDir);
     const revoked = await d.client.sendRequest(P.Revoke.type, { connectionId: c.id });
     assert.ok(revoked.deletedAt);
     assert.ok(d.storeChanged.includes('revoke'));
     await assert.rejects(d.client.sendRequest(P.Sync.type, { connectionId: c.id }), /revoked/);
-    const after = JSON.parse(await fs.readFile(path.join(d.storeDir, 'rampart.json'), 'utf8'));
+    const after = await readStoreFiles(d.storeDir);
     assert.equal(after.evidence.length, before.evidence.length);
     assert.equal(after.runs.length, before.runs.length);
     const [listed] = await d.client.sendRequest(P.ListConnections.type);
