@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { promises as fs } from 'node:fs';
 import * as P from '../../server/src/protocol';
 import { readStoreFiles } from '../../server/src/store/segmented-file';
-import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
+import type { EmulatorHandle } from '../emulator/emulator';
 import { scoreControl, secureScore, storageAccount } from '../emulator/scenarios/posture-builders';
-import { startDaemon, type TestDaemon } from './harness';
+import type { TestDaemon } from './harness';
 import { SUB_A, connectAndSync, scenario } from './fixtures';
+import { useEmulatorAndDaemon } from './with-emulator';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
 
@@ -14,19 +14,15 @@ describe('daemon: a 403 on one posture source', function () {
   let emu: EmulatorHandle;
   let d: TestDaemon;
 
-  beforeEach(async () => {
-    const s = scenario();
-    const a = s.subscriptions.find((x) => x.id === SUB_A)!;
-    a.secureScores = [secureScore(40, 50)];
-    a.secureScoreControls = [scoreControl('mfa', 'Enable MFA', 10, 10, 3, 0)];
-    a.storageAccounts = [storageAccount('stkept', 'a-rg-0', 'eastus', { allowBlobPublicAccess: false, minimumTlsVersion: 'TLS1_2', supportsHttpsTrafficOnly: true })];
-    emu = await startEmulator({ scenario: s });
-    d = await startDaemon();
-  });
-  afterEach(async () => {
-    await d.stop();
-    await emu.stop();
-    await fs.rm(d.storeDir, { recursive: true, force: true });
+  useEmulatorAndDaemon((e, x) => { emu = e; d = x; }, {
+    scenario: () => {
+      const s = scenario();
+      const a = s.subscriptions.find((x) => x.id === SUB_A)!;
+      a.secureScores = [secureScore(40, 50)];
+      a.secureScoreControls = [scoreControl('mfa', 'Enable MFA', 10, 10, 3, 0)];
+      a.storageAccounts = [storageAccount('stkept', 'a-rg-0', 'eastus', { allowBlobPublicAccess: false, minimumTlsVersion: 'TLS1_2', supportsHttpsTrafficOnly: true })];
+      return s;
+    },
   });
 
   it('the sync succeeds with a warning naming the missing role; that source is unknown, the rest synced, its evidence kept', async () => {

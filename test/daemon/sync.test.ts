@@ -3,10 +3,11 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
 import * as P from '../../server/src/protocol';
-import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
+import type { EmulatorHandle } from '../emulator/emulator';
 import { readStoreFiles } from '../../server/src/store/segmented-file';
 import { startDaemon, type TestDaemon } from './harness';
-import { APP, SECRET, SUB_A, SUB_B, SUB_X, TENANT, emulatorCloud, scenario } from './fixtures';
+import { APP, SECRET, SUB_A, SUB_B, SUB_X, TENANT, emulatorCloud } from './fixtures';
+import { useEmulatorAndDaemon } from './with-emulator';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
 
@@ -27,15 +28,7 @@ describe('daemon: connect and sync against the emulator over LSP', function () {
   const sync = async (connectionId: string) => (await d.client.sendRequest(P.Sync.type, { connectionId }))[0];
   const store = () => readStoreFiles(d.storeDir);
 
-  beforeEach(async () => {
-    emu = await startEmulator({ scenario: scenario() });
-    d = await startDaemon();
-  });
-  afterEach(async () => {
-    await d.stop();
-    await emu.stop();
-    await fs.rm(d.storeDir, { recursive: true, force: true });
-  });
+  useEmulatorAndDaemon((e, x) => { emu = e; d = x; });
 
   it('syncs every readable subscription through the real SDKs, paging included, and builds evidence', async () => {
     const c = await connect({ subscriptions: [SUB_A, SUB_B] });
