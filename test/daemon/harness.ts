@@ -36,16 +36,19 @@ export async function startDaemon(options: { storeDir?: string; clock?: Clock; i
   const up = new PassThrough(), down = new PassThrough();
   const timer = new FakeTimer();
   const server = createConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
-  new Daemon(server, {
+  const daemon = new Daemon(server, {
     storeDir, clock: options.clock ?? { now: () => new Date() }, sessions: new SdkSessionFactory(FAST_RETRY, options.throttle ?? FAST_THROTTLE),
     fallbackCredentials: { get: async () => undefined }, timer, random: options.random, user: options.user,
-  }).register();
+  });
+  daemon.register();
   server.listen();
 
   const client = createProtocolConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
   const t: TestDaemon = {
     client, storeDir, secrets: new Map(), logs: [], progress: [], storeChanged: [], timer,
     async stop() {
+      // As the daemon host does when a window leaves: its session ends (pending lints included), then the connection.
+      daemon.dispose();
       client.dispose();
       server.dispose();
     },

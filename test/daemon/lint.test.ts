@@ -11,6 +11,7 @@ import type {
   CodeAction, CompletionList, Diagnostic, Hover, MarkupContent, PublishDiagnosticsParams, Range, TextEdit, WorkspaceEdit,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import * as P from '../../server/src/protocol';
 import { startDaemon, type TestDaemon } from './harness';
 
 const ROLE = `{
@@ -343,5 +344,20 @@ resource ra 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     await diagnostics(role, 1); // the daemon has processed both opens by now
     assert.equal(published.get(uri), undefined);
     assert.equal(await hoverAt(uri, 0, 5), null);
+  });
+
+  it('a window that leaves with edits still to lint gets nothing sent after it left, and nothing throws', async () => {
+    const uri = await open('leaving.json', '{"Name":"x","IsCustom":true,"Actions":["*"],"AssignableScopes":["/subscriptions/00000000-0000-0000-0000-000000000001"]}');
+    await diagnostics(uri);
+    // A burst of edits right after a lint is coalesced: the next run is due one debounce later.
+    await change(uri, [{ range: { start: { line: 0, character: 1 }, end: { line: 0, character: 1 } }, newText: ' ' }]);
+    await change(uri, [{ range: { start: { line: 0, character: 1 }, end: { line: 0, character: 1 } }, newText: ' ' }]);
+    // A request answered means the edits before it were handled: the lint is pending now.
+    await d.client.sendRequest(P.ListConnections.type);
+    const before = published.get(uri)?.length ?? 0;
+    await d.stop();
+    // Past the debounce (120 ms): a lint still pending would publish to the closed connection, which throws.
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(published.get(uri)?.length ?? 0, before);
   });
 });

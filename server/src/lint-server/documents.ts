@@ -173,7 +173,13 @@ export class LintDocuments {
     const result: LintResult = { version, findings, diagnostics: findings.map(toDiagnostic), linted, ms };
     this.results.set(uri, result);
     // Files Rampart does not lint get nothing, not even an empty publish, unless they had diagnostics before.
-    if (linted || previous?.diagnostics.length) void this.connection.sendDiagnostics({ uri, version, diagnostics: result.diagnostics });
+    if (linted || previous?.diagnostics.length) {
+      try {
+        void this.connection.sendDiagnostics({ uri, version, diagnostics: result.diagnostics }).catch(() => undefined);
+      } catch {
+        // The client left while this lint was due (its connection throws at once): nobody to publish to.
+      }
+    }
     return result;
   }
 
