@@ -98,9 +98,10 @@ async function syncOnce(label: string, threshold: number, quota?: Scenario['reso
     const graph = azure.filter((r) => /Microsoft\.ResourceGraph/i.test(r.path));
     const pagesOf = (p: RegExp) => azure.filter((r) => p.test(r.path)).length;
     // Longest chain of requests that must follow each other: the token, the subscription list's pages, then the
-    // longest list (each page's link comes with the previous page), then a vault's contents after the vault list.
+    // longest list (each page's link comes with the previous page; through Resource Graph, a query's first page,
+    // then all its other pages at once), then a vault's contents after the vault list.
     const longestList = graph.length
-      ? Math.ceil((Math.min(BATCH_SIZE, SUBS) * ASSIGNMENTS) / PAGE_SIZE)
+      ? (Math.min(BATCH_SIZE, SUBS) * ASSIGNMENTS > PAGE_SIZE ? 2 : 1)
       : Math.max(...[...new Set(azure.map((r) => r.path))].filter((p) => !/^\/subscriptions$/i.test(p)).map((p) => azure.filter((r) => r.path === p).length));
     const chain = 1 + pagesOf(/^\/subscriptions$/i) + longestList + 1;
     const lowerBoundMs = Math.max((azure.length * LATENCY_MS) / CONCURRENCY, chain * LATENCY_MS);
@@ -128,8 +129,9 @@ async function main(): Promise<void> {
   const graph = RUNS.has('graph') ? await syncOnce('Azure Resource Graph', 50) : undefined;
   if (graph) report(graph);
   if (enumerated && graph) {
-    console.log(`Resource Graph vs enumeration at ${SUBS} subscriptions: ${(enumerated.ms / graph.ms).toFixed(1)}x faster (whole sync), ` +
-      `${(enumerated.readMs / graph.readMs).toFixed(1)}x (Azure reads); evidence rows ${graph.run.counts.evidence} vs ${enumerated.run.counts.evidence} (target >= 5x)`);
+    console.log(`Resource Graph vs enumeration at ${SUBS} subscriptions (target: Resource Graph >= 5x faster; evidence rows ${graph.run.counts.evidence} vs ${enumerated.run.counts.evidence}):`);
+    console.log(`  Azure reads (sync start to the last answer): ${s(enumerated.readMs)} / ${s(graph.readMs)} = ${(enumerated.readMs / graph.readMs).toFixed(1)}x faster`);
+    console.log(`  whole sync (reads + evidence merge + store write): ${s(enumerated.ms)} / ${s(graph.ms)} = ${(enumerated.ms / graph.ms).toFixed(1)}x faster`);
   }
   if (!RUNS.has('quota')) return;
   const quota = await syncOnce('Azure Resource Graph under its default quota (15 queries / 5 s)', 50, { queries: 15, windowSeconds: 5 });

@@ -3,7 +3,8 @@
  * The query (KQL subset, kql.ts) runs over tables generated from the scenario (resource-graph-tables.ts) for the
  * request's subscriptions that the app may read (all it may read when none are given). Paging: options.$top (default
  * 100, at most 1000), options.$skip, and options.$skipToken, which names a snapshot of the first page's result: later
- * pages read that snapshot, as ARG's do. A query that projects away `id` cannot page: it gets its first page with
+ * pages read that snapshot, as ARG's do (the query is not run again); $skip with a $skipToken reads that snapshot
+ * from row $skip. A query that projects away `id` cannot page: it gets its first page with
  * resultTruncated "true" and no $skipToken. Only resultFormat objectArray is served.
  * Quota (scenario.resourceGraphQuota): `queries` requests per app per `windowSeconds` fixed window, every page
  * counting; each answer carries x-ms-user-quota-remaining and x-ms-user-quota-resets-after (hh:mm:ss); over quota
@@ -49,6 +50,12 @@ function badRequest(code: string, message: string): ArmError {
   return new ArmError(400, 'BadRequest', `Please provide below info when asking for support: timestamp = ${new Date().toISOString()}, correlationId = ${randomUUID()}. ${code}: ${message}`);
 }
 
+function skipOf(v: unknown): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw badRequest('InvalidSkip', '$skip must be a non-negative integer.');
+  return n;
+}
+
 /** A duration as hh:mm:ss, rounded up to whole seconds (as ARG reports it). */
 const hms = (ms: number) => new Date(Math.ceil(Math.max(0, ms) / 1000) * 1000).toISOString().slice(11, 19);
 
@@ -90,6 +97,8 @@ function query(ctx: ArmRouteContext): { body: unknown } {
   let truncated = false;
   if (typeof options.$skipToken === 'string' && options.$skipToken) {
     ({ id: snapshot, rows, offset } = decodeToken(ctx, options.$skipToken));
+    // ARG: $skip "overrides the next page offset when $skipToken is present" (so pages can be read side by side).
+    if (options.$skip !== undefined) offset = skipOf(options.$skip);
   } else {
     if (typeof body.query !== 'string' || !body.query.trim()) throw badRequest('InvalidQuery', 'The query is missing.');
     if (body.managementGroups !== undefined) throw badRequest('UnsupportedScope', 'The emulator does not scope queries to management groups.');
@@ -103,7 +112,7 @@ function query(ctx: ArmRouteContext): { body: unknown } {
       if (e instanceof KqlError) throw badRequest('InvalidQuery', `Query is invalid. ${e.message}`);
       throw e;
     }
-    offset = Number(options.$skip ?? 0) || 0;
+    offset = options.$skip === undefined ? 0 : skipOf(options.$skip);
   }
   const data = rows.slice(offset, offset + top);
   const more = offset + top < rows.length;

@@ -147,6 +147,40 @@ describe('Resource Graph paging and throttling', function () {
     assert.equal(traffic(emu, from).graph.length, 5 + 2);
   });
 
+  it('reads the pages after the first side by side, each with the first page\'s $skipToken and its own $skip', async () => {
+    const n = PAGE_SIZE * 3 + 7;
+    emu = await startEmulator({ scenario: big(n, 4) });
+    const client = (await session(emu)).resourceGraph!();
+    let active = 0, most = 0, requests = 0;
+    const run = async <R>(task: () => Promise<R>): Promise<R> => {
+      requests++;
+      most = Math.max(most, ++active);
+      try { return await task(); } finally { active--; }
+    };
+    const rows = await queryAll(client, "authorizationresources | where type =~ 'microsoft.authorization/roleassignments' | project id, name", [], new AbortController().signal, run);
+    assert.equal(rows.length, n);
+    assert.equal(new Set(rows.map((r) => r.id)).size, n, 'no row twice');
+    assert.equal(requests, 4, 'one request a page, as following the chain');
+    assert.equal(most, 3, 'the three pages after the first at once');
+  });
+
+  it('emulator: $skip with a $skipToken reads that page of the first page\'s snapshot; a bad $skip is 400', async () => {
+    const n = PAGE_SIZE + 50;
+    emu = await startEmulator({ scenario: big(n, 2) });
+    const client = (await session(emu)).resourceGraph!();
+    const query = "authorizationresources | where type =~ 'microsoft.authorization/roleassignments' | project id";
+    const ids = (data: unknown) => Object.values(data as Record<string, { id: string }>).map((r) => r.id);
+    const all = await client.resources({ query, options: { resultFormat: 'objectArray', top: 1000 } });
+    const first = await client.resources({ query, options: { resultFormat: 'objectArray', top: 10 } });
+    assert.ok(first.skipToken);
+    const later = await client.resources({ query, options: { resultFormat: 'objectArray', top: 10, skipToken: first.skipToken, skip: 500 } });
+    assert.deepEqual(ids(later.data), ids(all.data).slice(500, 510));
+    const last = await client.resources({ query, options: { resultFormat: 'objectArray', top: 1000, skipToken: first.skipToken, skip: n - 5 } });
+    assert.deepEqual([last.count, last.skipToken], [5, undefined]);
+    await assert.rejects(client.resources({ query, options: { resultFormat: 'objectArray', skipToken: first.skipToken, skip: -1 } }),
+      (e: { statusCode?: number; message: string }) => e.statusCode === 400 && /InvalidSkip/.test(e.message));
+  });
+
   it('waits out the quota when Resource Graph answers 429 with x-ms-user-quota-resets-after', async () => {
     const scenario = big(PAGE_SIZE + 10, 5);
     scenario.resourceGraphQuota = { queries: 3, windowSeconds: 1 };
