@@ -8,6 +8,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+import { generate } from 'selfsigned';
+import { emulatorRequest } from '../shared/emulatorControl';
 import type { PhaseResult } from '../shared/wait';
 import type { Scenario } from '../../emulator/scenario';
 import { config, errorText, launch, log, waitFor, workbenchUrl, writeResult } from './workbench';
@@ -15,6 +17,8 @@ import { config, errorText, launch, log, waitFor, workbenchUrl, writeResult } fr
 const NAME = 'Contoso Emulator';
 const DESCRIPTION = 'Emulated tenant, typed by the UI test';
 const ACCOUNT_NAME = 'Contoso Account';
+const CERTIFICATE_NAME = 'Contoso Certificate';
+const AZ_CLI_NAME = 'Contoso Azure CLI';
 const CLOUD = process.env.RAMPART_E2E_CLOUD_NAME ?? 'Emulator';
 const SAMPLE_CLIENT_ID = '3f1e0d52-7c3a-4a55-9d5e-2b8f6a1c9e01';
 
@@ -111,6 +115,51 @@ async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** Opens the connect flow from the palette and waits for its first step (Name). */
+async function startConnect(page: Page): Promise<void> {
+  const qi = quickInput(page);
+  await runCommand(page, 'Rampart: Connect to Azure');
+  await waitFor(async () => (await qi.visible()) && (await qi.value()) === '' && /Connect to Azure/.test(await qi.signature()),
+    { timeout: 15_000, message: 'the first step of the connect flow (Name)' });
+}
+
+/** The name, description, cloud and tenant steps, then the sign-in method picked by its label. */
+async function answerFirstSteps(page: Page, name: string, method: string): Promise<void> {
+  await answerStep(page, 'Name', name);
+  await answerStep(page, 'Description', '');
+  await answerStep(page, 'Cloud', CLOUD, { pick: true });
+  await answerStep(page, 'Tenant ID', sampleApp().tenant);
+  await answerStep(page, 'Sign-in method', method, { pick: true });
+}
+
+/** The last connection step (all subscriptions) and the first organization step: 'No organization' ends the flow. */
+async function answerNoOrganization(page: Page): Promise<void> {
+  await answerStep(page, 'Subscriptions', '');
+  await answerStep(page, 'Parent organization', 'No organization', { pick: true, last: true });
+}
+
+async function connectionRow(page: Page, name: string): Promise<void> {
+  const connections = await expandPane(page, 'Connections');
+  await connections.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 20_000 });
+}
+
+/**
+ * A key pair and self-signed certificate for the sample app, as `az ad app credential reset --cert` would register
+ * it: the certificate goes to the emulator's app, the PEM with certificate and PKCS#8 key to a file (0600) in the run
+ * folder, whose path the user types into the flow.
+ */
+async function certificateForSampleApp(): Promise<string> {
+  const pems = await generate([{ name: 'commonName', value: 'rampart-ui-connector' }], { keySize: 2048, algorithm: 'sha256' });
+  if (!/-----BEGIN PRIVATE KEY-----/.test(pems.private)) throw new Error('the generated key is not PKCS#8');
+  const url = process.env.RAMPART_E2E_EMULATOR_URL;
+  const caFile = process.env.RAMPART_E2E_CA_FILE;
+  if (!url || !caFile) throw new Error('RAMPART_E2E_EMULATOR_URL and RAMPART_E2E_CA_FILE are not set: run through test/e2e/run.sh');
+  await emulatorRequest(url, caFile, 'PATCH', `/_emulator/apps/${sampleApp().clientId}`, { certificate: pems.cert });
+  const file = path.join(config.work, 'ui-connector.pem');
+  fs.writeFileSync(file, `${pems.cert}\n${pems.private}`, { mode: 0o600 });
+  return file;
+}
+
 async function openNotificationsCenter(page: Page): Promise<void> {
   if (await page.locator('.notifications-center.visible').count()) return;
   await runCommand(page, 'Notifications: Show Notifications');
@@ -160,10 +209,7 @@ const checks: Check[] = [
   {
     title: '"Rampart: Connect to Azure..." is in the command palette',
     run: async (page) => {
-      const qi = quickInput(page);
-      await runCommand(page, 'Rampart: Connect to Azure');
-      await waitFor(async () => (await qi.visible()) && (await qi.value()) === '' && /Connect to Azure/.test(await qi.signature()),
-        { timeout: 15_000, message: 'the first step of the connect flow (Name)' });
+      await startConnect(page);
     },
   },
   {
@@ -198,10 +244,7 @@ const checks: Check[] = [
   },
   {
     title: 'the Connections tree shows the connection',
-    run: async (page) => {
-      const connections = await expandPane(page, 'Connections');
-      await connections.locator('.monaco-list-row', { hasText: NAME }).first().waitFor({ timeout: 20_000 });
-    },
+    run: (page) => connectionRow(page, NAME),
   },
   {
     title: `the Organizations view shows '${NAME} Azure' with its grade`,
@@ -253,18 +296,9 @@ const checks: Check[] = [
     // sessions and silent token requests are VS Code's, the sign-in and sync Rampart's, the token the emulator's.
     title: '"Microsoft account" from the palette: VS Code asks to allow the sign-in, then Rampart connects and syncs',
     run: async (page) => {
-      const app = sampleApp();
-      const qi = quickInput(page);
-      await runCommand(page, 'Rampart: Connect to Azure');
-      await waitFor(async () => (await qi.visible()) && (await qi.value()) === '' && /Connect to Azure/.test(await qi.signature()),
-        { timeout: 15_000, message: 'the first step of the connect flow (Name)' });
-      await answerStep(page, 'Name', ACCOUNT_NAME);
-      await answerStep(page, 'Description', '');
-      await answerStep(page, 'Cloud', CLOUD, { pick: true });
-      await answerStep(page, 'Tenant ID', app.tenant);
-      await answerStep(page, 'Sign-in method', 'Microsoft account', { pick: true });
-      await answerStep(page, 'Subscriptions', '');
-      await answerStep(page, 'Parent organization', 'No organization', { pick: true, last: true });
+      await startConnect(page);
+      await answerFirstSteps(page, ACCOUNT_NAME, 'Microsoft account');
+      await answerNoOrganization(page);
       const allow = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^\s*Allow\s*$/ });
       await allow.first().waitFor({ timeout: 20_000 }).catch(async () => {
         throw new Error(`no "Allow" sign-in dialog; notifications: ${await notificationsText(page)}`);
@@ -275,10 +309,41 @@ const checks: Check[] = [
   },
   {
     title: 'the Connections tree shows the Microsoft account connection',
+    run: (page) => connectionRow(page, ACCOUNT_NAME),
+  },
+  {
+    // The certificate is registered on the emulator's sample app first; the emulator verifies the client assertion
+    // Rampart signs with the key (its x5t#S256, signature, audience and lifetime).
+    title: '"Client certificate" from the palette: the PEM path typed into the flow signs in, and the first sync succeeds',
     run: async (page) => {
-      const connections = await expandPane(page, 'Connections');
-      await connections.locator('.monaco-list-row', { hasText: ACCOUNT_NAME }).first().waitFor({ timeout: 20_000 });
+      const pem = await certificateForSampleApp();
+      await startConnect(page);
+      await answerFirstSteps(page, CERTIFICATE_NAME, 'Client certificate');
+      await answerStep(page, 'Client ID', sampleApp().clientId);
+      await answerStep(page, 'Certificate file', pem);
+      await answerNoOrganization(page);
+      await connectedNotice(page, CERTIFICATE_NAME);
     },
+  },
+  {
+    title: 'the Connections tree shows the certificate connection',
+    run: (page) => connectionRow(page, CERTIFICATE_NAME),
+  },
+  {
+    // run.sh signed the real `az` in to the emulator and exported AZURE_CONFIG_DIR to code-server; the daemon runs
+    // `az account get-access-token` with it.
+    title: '"Azure CLI" from the palette: Rampart reads Azure as the az login, and the first sync succeeds',
+    run: async (page) => {
+      if (!process.env.AZURE_CONFIG_DIR) throw new Error('AZURE_CONFIG_DIR is not set: run.sh signs az in to the emulator before the UI phase');
+      await startConnect(page);
+      await answerFirstSteps(page, AZ_CLI_NAME, 'Azure CLI');
+      await answerNoOrganization(page);
+      await connectedNotice(page, AZ_CLI_NAME);
+    },
+  },
+  {
+    title: 'the Connections tree shows the Azure CLI connection',
+    run: (page) => connectionRow(page, AZ_CLI_NAME),
   },
 ];
 
