@@ -3,7 +3,8 @@
 # start a fresh code-server (its own user data, so the phases never share a store or secrets) and drive it with
 # chromium through Playwright:
 #   host  the mocha suite inside the extension host (test/e2e/suite, bundled to dist-test/e2e/index.js)
-#   ui    a user connecting through the command palette (test/e2e/driver/ui.ts)
+#   ui    a user connecting through the command palette (test/e2e/driver/ui.ts) with each sign-in method; for
+#         "Azure CLI" the real az is signed in to the emulator first, in its own AZURE_CONFIG_DIR
 # Writes test-output/results/e2e.json ({"passed":N,"failed":M}), screenshots and logs under test-output/e2e, prints
 # "e2e: N passed, M failed", and exits non-zero when anything failed. Everything it started is stopped on exit.
 #
