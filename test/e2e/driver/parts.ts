@@ -93,18 +93,23 @@ export async function connectionRow(page: Page, name: string): Promise<void> {
   await connections.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 20_000 });
 }
 
-/** Picks `text` in the QuickPick on screen (a single pick, not a flow step) and waits until it has been taken. */
-export async function pickItem(page: Page, what: string, text: string): Promise<void> {
+/**
+ * Picks `text` in a QuickPick (a single pick, not a flow step) once the pick whose placeholder is `placeholder` is on
+ * screen (not the command palette that opened it, still closing), and waits until it has been taken.
+ */
+export async function pickItem(page: Page, placeholder: string, text: string): Promise<void> {
   const qi = quickInput(page);
-  await qi.input.waitFor({ state: 'visible', timeout: 15_000 });
+  const what = `"${placeholder}" pick`;
+  await waitFor(async () => (await qi.visible()) && (await qi.value()) === '' && (await qi.signature()).includes(placeholder),
+    { timeout: 20_000, message: `the ${what}` }).catch(async (e) => { throw new Error(`${errorText(e)} (quick input now: ${await qi.signature().catch(() => '?')})`); });
   const before = await qi.signature();
   await page.keyboard.type(text, { delay: 10 });
   await waitFor(async () => {
     const focused = qi.widget.locator('.quick-input-list .monaco-list-row.focused');
     return (await focused.count()) > 0 && (await focused.first().innerText()).includes(text);
-  }, { timeout: 10_000, message: `"${text}" to be the highlighted ${what}` });
+  }, { timeout: 10_000, message: `"${text}" to be the highlighted item of the ${what}` });
   await page.keyboard.press('Enter');
-  await waitFor(async () => !(await qi.visible()) || (await qi.signature()) !== before, { timeout: 15_000, message: `the ${what} pick to be taken` });
+  await waitFor(async () => !(await qi.visible()) || (await qi.signature()) !== before, { timeout: 15_000, message: `the ${what} to be taken` });
 }
 
 /** The status bar's text (where a successful sync is reported: a routine sync gets no notification). */

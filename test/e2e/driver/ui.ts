@@ -231,7 +231,7 @@ const checks: Check[] = [
       const file = path.join(config.work, 'ws', `${CERTIFICATE_NAME.replace(/[^A-Za-z0-9._-]+/g, '-')}.cer`);
       fs.rmSync(file, { force: true });
       await runCommand(page, 'Rampart: Create Certificate Credential');
-      await pickItem(page, 'connection', CERTIFICATE_NAME);
+      await pickItem(page, 'Create a certificate credential for which connection?', CERTIFICATE_NAME);
       await waitFor(async () => (await qi.visible()) && (await qi.value()).endsWith('.cer'),
         { timeout: 15_000, message: 'the save dialog proposing a .cer file' }).catch(async (e) => {
         throw new Error(`${errorText(e)} (quick input: ${await qi.signature().catch(() => '?')} value ${await qi.value().catch(() => '?')})`);
@@ -253,7 +253,7 @@ const checks: Check[] = [
       if (!/-----BEGIN CERTIFICATE-----/.test(pem) || /PRIVATE KEY/.test(pem)) throw new Error(`${file} is not a public certificate alone`);
       await registerOnSampleApp(pem);
       await runCommand(page, 'Rampart: Sync Now');
-      await pickItem(page, 'connection', CERTIFICATE_NAME);
+      await pickItem(page, 'Which connection to sync?', CERTIFICATE_NAME);
       await openNotificationsCenter(page);
       const seen = new Set<string>();
       const outcome = await waitFor(async () => {
