@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import * as P from '../server/src/protocol';
 import { coverage } from '../server/src/core/queries';
 import { mergeEvidence, type Observation } from '../server/src/evidence/evidence';
+import { SEGMENT_DIR } from '../server/src/store/segmented-file';
 import { Store } from '../server/src/store/store';
 import { startEmulator } from '../test/emulator/emulator';
 import type { Scenario, ScenarioSubscription } from '../test/emulator/scenario';
@@ -61,6 +62,15 @@ function peakRss(pid: number): number | undefined {
   }
 }
 
+/** The store's size: rampart.json and the segment files it names (one per connection; the backup's not counted). */
+async function storeSize(dir: string): Promise<{ bytes: number; segmentFiles: string[] }> {
+  const main = JSON.parse(await fs.readFile(path.join(dir, 'rampart.json'), 'utf8')) as { segments: Record<string, string> };
+  const segmentFiles = Object.values(main.segments).map((n) => path.join(dir, SEGMENT_DIR, n));
+  let bytes = (await fs.stat(path.join(dir, 'rampart.json'))).size;
+  for (const f of segmentFiles) bytes += (await fs.stat(f)).size;
+  return { bytes, segmentFiles };
+}
+
 async function syncThroughDaemon(dir: string): Promise<void> {
   const emu = await startEmulator({ scenario: tenant(), faults: [{ route: '.*', latencyMs: LATENCY_MS }] });
   const storeDir = path.join(dir, 'daemon-store');
@@ -88,7 +98,7 @@ async function syncThroughDaemon(dir: string): Promise<void> {
     const longest = Math.max(...chains.values()) / 2; // two syncs
     const cov = await client.sendRequest(P.Coverage.type, {});
     const peak = peakRss(child.pid!);
-    const storeBytes = (await fs.stat(path.join(storeDir, 'rampart.json'))).size;
+    const { bytes: storeBytes, segmentFiles } = await storeSize(storeDir);
     console.log(`Tenant: ${SUBS} subscriptions x ${ASSIGNMENTS} role assignments, ${STORAGE} storage accounts, ${VAULTS} vaults x ${KEYS} keys; ` +
       `emulator latency ${LATENCY_MS} ms/request, page size ${PAGE}, daemon concurrency ${CONCURRENCY} per connection`);
     for (const [i, r] of results.entries()) {
@@ -97,10 +107,10 @@ async function syncThroughDaemon(dir: string): Promise<void> {
         `lower bound ${(lowerBound / 1000).toFixed(2)} s (max(requests x latency / concurrency, longest page chain ${longest}+2 x latency)) ` +
         `-> ${(r.ms / lowerBound).toFixed(2)}x the bound; ${r.run.counts.evidence} observations, ${r.run.counts.newEvidence} new rows`);
     }
-    const data = JSON.parse(await fs.readFile(path.join(storeDir, 'rampart.json'), 'utf8')) as Record<string, unknown> & { inventory: Record<string, unknown[]> };
+    const data = JSON.parse(await fs.readFile(segmentFiles[0], 'utf8')) as { evidence: unknown[]; inventory: Record<string, unknown[]> };
     const part = (v: unknown) => mb(Buffer.byteLength(JSON.stringify(v, null, 1)));
     const tables = Object.entries(data.inventory).filter(([, v]) => v.length).map(([k, v]) => `${k} ${v.length} ${part(v)}`).join(', ');
-    console.log(`store after two syncs: ${mb(storeBytes)}: evidence ${(data.evidence as unknown[]).length} rows ${part(data.evidence)}; inventory ${tables}`);
+    console.log(`store after two syncs: ${mb(storeBytes)} (rampart.json and ${segmentFiles.length} segment): evidence ${(data.evidence as unknown[]).length} rows ${part(data.evidence)}; inventory ${tables}`);
     console.log(`daemon peak RSS: ${peak ? mb(peak) : 'n/a (no /proc)'} (target < 400 MB; ${rssIdle ? mb(rssIdle) : '?'} before the first sync)`);
     console.log(`coverage from the daemon: ${cov.map((x) => `${x.control} ${x.state} ${x.percent}%`).join(', ')}`);
     await client.sendRequest('shutdown');
@@ -136,12 +146,12 @@ async function engine(dir: string): Promise<void> {
     const m0 = performance.now();
     mergeEvidence(d.evidence, obs, { connectionId: 'c1', tenantId: TENANT, runId: 'run1', at });
     mergeMs = performance.now() - m0;
-  });
+  }, { rows: ['c1'] });
   const writeMs = performance.now() - t0;
-  const fileBytes = (await fs.stat(store.file)).size;
+  const fileBytes = (await storeSize(store.dir)).bytes;
   // A second, unchanged sync of the same 100,000 rows: fingerprints match, only lastSeenAt moves.
   const t1 = performance.now();
-  await store.update((d) => { mergeEvidence(d.evidence, obs, { connectionId: 'c1', tenantId: TENANT, runId: 'run2', at }); });
+  await store.update((d) => { mergeEvidence(d.evidence, obs, { connectionId: 'c1', tenantId: TENANT, runId: 'run2', at }); }, { rows: ['c1'] });
   const rewriteMs = performance.now() - t1;
   const now = new Date('2026-03-01T12:00:00.000Z');
   coverage(store.data, { now }); // warm-up

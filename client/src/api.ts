@@ -10,6 +10,8 @@ export interface ViewItemSnapshot {
   contextValue?: string;
   tooltip?: string;
   children?: ViewItemSnapshot[];
+  /** The item's theme icon and its color, e.g. `error` / `testing.iconFailed`, or `disabledForeground` when greyed. */
+  icon?: { id: string; color?: string };
 }
 
 /** What `activate` returns: the real-editor tests (test/e2e) drive and observe the extension through this. */
@@ -37,6 +39,7 @@ export async function snapshot<N>(tree: RampartTree<N>, depth: number, node?: N)
       if (item.contextValue) snap.contextValue = item.contextValue;
       const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : item.tooltip;
       if (tooltip) snap.tooltip = tooltip;
+      if (item.iconPath instanceof vscode.ThemeIcon) snap.icon = { id: item.iconPath.id, color: item.iconPath.color?.id };
       const expandable = item.collapsibleState !== undefined && item.collapsibleState !== vscode.TreeItemCollapsibleState.None;
       if (expandable && depth > 1) snap.children = await snapshot(tree, depth - 1, child);
       return snap;

@@ -38,6 +38,7 @@ export class Daemon {
   dispose(): void {
     this.detach?.();
     this.detach = undefined;
+    this.lint?.dispose();
     if (this.ownsCore) this.core.close();
   }
 
@@ -57,7 +58,10 @@ export class Daemon {
     // Settings first, so a missed schedule that runs at start follows the user's rampart.sync.schedule.
     // The scheduler starts once per daemon, whatever the number of clients.
     c.onInitialized(() => void this.pullSettings().then(() => this.core.startScheduler()));
-    c.onShutdown(() => { if (this.ownsCore) this.core.close(); });
+    c.onShutdown(() => {
+      this.lint?.dispose();
+      if (this.ownsCore) this.core.close();
+    });
     c.onRequest(P.ShutdownDaemon.type, () => {
       if (!this.core.options.onExitRequested) throw new Error('This daemon belongs to one client: stop the client instead.');
       // Answer first; the host exits right after.

@@ -71,6 +71,8 @@ export interface RunSummary {
   errorCode?: string;
   /** Succeeded runs: the connection's posture grade right after the run (evidence/grade.ts), so its history shows. */
   grade?: { score: number; letter: string; /** The framework that weighted it (absent: SOC 2). */ framework?: string };
+  /** Succeeded runs: what could not be read (a 403 on one posture source, naming the missing role); the rest synced. */
+  warnings?: string[];
 }
 
 export interface ConnectionSummary {
@@ -115,7 +117,11 @@ export interface SetupReport {
   commands: string[];
 }
 
-export interface EvidenceTypeSummary { type: string; title: string; count: number; failing: number; unknown: number }
+export interface EvidenceTypeSummary {
+  type: string; title: string; count: number; failing: number; unknown: number;
+  /** With includeRevoked: how many of `count` belong to revoked connections (history; not in failing or unknown). */
+  revoked?: number;
+}
 export interface ControlEvidenceSummary { control: string; title: string; types: EvidenceTypeSummary[] }
 
 export interface EvidenceRowView {
@@ -161,9 +167,17 @@ export interface ControlCoverage {
 }
 
 export interface SyncParams { connectionId?: string }
-export interface EvidenceRowsParams { control: string; type: string; connectionId?: string; limit?: number; framework?: string }
+export interface EvidenceRowsParams {
+  control: string; type: string; connectionId?: string; limit?: number; framework?: string;
+  /** Also the rows of revoked connections still in their retention window (flagged `revoked`, after the live ones). */
+  includeRevoked?: boolean;
+}
 /** Coverage and evidence-summary queries: one connection or all live ones; a framework (default 'soc2'). */
-export interface CoverageParams { connectionId?: string; framework?: string }
+export interface CoverageParams {
+  connectionId?: string; framework?: string;
+  /** Evidence summary only: also count revoked connections' rows (history in their retention window; see `revoked`). */
+  includeRevoked?: boolean;
+}
 /**
  * Daemon settings, from the client's `rampart.*` configuration. Durations: a number of days, or "36h", "2d", "90m".
  * Also accepted as initializationOptions at start.

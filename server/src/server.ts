@@ -10,10 +10,12 @@ import { defaultStoreDir } from './cli/paths';
 import { Daemon } from './daemon';
 import { DaemonHost, StoreBusyError } from './host/host';
 import { systemClock } from './util/clock';
+import { preferSmallHeap } from './util/memory';
 
 /** A second daemon for a store that another daemon serves exits with this code. */
 const EXIT_STORE_BUSY = 3;
 
+preferSmallHeap();
 const args = process.argv.slice(2);
 const value = (flag: string) => { const i = args.indexOf(flag); return i >= 0 ? args[i + 1] : undefined; };
 const storeDir = value('--store') ?? defaultStoreDir();

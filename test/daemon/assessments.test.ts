@@ -3,12 +3,13 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as P from '../../server/src/protocol';
 import { osUser } from '../../server/src/core/audit';
-import type { StoreData } from '../../server/src/store/schema';
-import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
+import type { EmulatorHandle } from '../emulator/emulator';
 import { storageAccount } from '../emulator/scenarios/posture-builders';
+import { readStoreFiles } from '../../server/src/store/segmented-file';
 import { startDaemon, type TestDaemon } from './harness';
-import { APP, SECRET, SUB_A, TENANT, emulatorCloud, scenario } from './fixtures';
+import { APP, SECRET, SUB_A, TENANT, emulatorCloud } from './fixtures';
 import { rampart } from './cli-process';
+import { scenarioWithPublicBlob, useEmulatorAndDaemon } from './with-emulator';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
 const DAY = 86_400_000;
@@ -19,7 +20,7 @@ describe('daemon: assessments freeze approved evidence; new assets are confirmed
   let d: TestDaemon;
   let now: Date;
   const subA = () => emu.scenario.subscriptions.find((x) => x.id === SUB_A)!;
-  const storeFile = async () => JSON.parse(await fs.readFile(path.join(d.storeDir, 'rampart.json'), 'utf8')) as StoreData;
+  const storeFile = () => readStoreFiles(d.storeDir);
 
   async function connect(): Promise<P.ConnectionSummary> {
     const c = await d.client.sendRequest(P.Connect.type, {
@@ -35,19 +36,10 @@ describe('daemon: assessments freeze approved evidence; new assets are confirmed
     return run;
   }
 
-  beforeEach(async () => {
-    const s = scenario();
-    s.subscriptions.find((x) => x.id === SUB_A)!.storageAccounts = [
-      storageAccount('stpublic', 'a-rg-0', 'eastus', { allowBlobPublicAccess: true, minimumTlsVersion: 'TLS1_2', supportsHttpsTrafficOnly: true }),
-    ];
-    emu = await startEmulator({ scenario: s });
-    now = new Date('2026-03-01T09:00:00.000Z');
-    d = await startDaemon({ clock: { now: () => now }, initializationOptions: { staleAfter: '400d' } });
-  });
-  afterEach(async () => {
-    await d.stop();
-    await emu.stop();
-    await fs.rm(d.storeDir, { recursive: true, force: true });
+  beforeEach(() => { now = new Date('2026-03-01T09:00:00.000Z'); });
+  useEmulatorAndDaemon((e, x) => { emu = e; d = x; }, {
+    scenario: scenarioWithPublicBlob,
+    daemon: () => ({ clock: { now: () => now }, initializationOptions: { staleAfter: '400d' } }),
   });
 
   it('create, attach current evidence, approve (audited with the OS user); a resync that changes the resource leaves it unchanged', async () => {

@@ -22,8 +22,10 @@ function rampart(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number
 }
 
 async function everyByte(dir: string): Promise<string> {
-  const names = await fs.readdir(dir);
-  return (await Promise.all(names.map((n) => fs.readFile(path.join(dir, n), 'latin1')))).join('\n');
+  const names = await fs.readdir(dir, { recursive: true });
+  const files = [];
+  for (const n of names) if ((await fs.stat(path.join(dir, n))).isFile()) files.push(n);
+  return (await Promise.all(files.map((n) => fs.readFile(path.join(dir, n), 'latin1')))).join('\n');
 }
 
 describe('headless: sealed credentials and rampart daemon', function () {

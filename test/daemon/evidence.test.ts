@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import * as P from '../../server/src/protocol';
-import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
-import { keyVault, publicIp, storageAccount } from '../emulator/scenarios/posture-builders';
-import { startDaemon, type TestDaemon } from './harness';
-import { SUB_A, TENANT, connectAndSync as connectTestApp, scenario } from './fixtures';
+import type { EmulatorHandle } from '../emulator/emulator';
+import { keyVault, publicIp } from '../emulator/scenarios/posture-builders';
+import { readStoreFiles } from '../../server/src/store/segmented-file';
+import type { TestDaemon } from './harness';
+import { SUB_A, TENANT, connectAndSync as connectTestApp } from './fixtures';
+import { scenarioWithPublicBlob, useEmulatorAndDaemon } from './with-emulator';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
 const DAY = 86_400_000;
@@ -19,20 +19,16 @@ describe('daemon: posture evidence, staleness and revoke over LSP', function () 
   const connectAndSync = async (): Promise<P.ConnectionSummary> => (await connectTestApp(d, emu)).connection;
   const coverage = async (framework?: string) => new Map((await d.client.sendRequest(P.Coverage.type, { framework })).map((c) => [c.control, c]));
 
-  beforeEach(async () => {
-    const s = scenario();
-    const a = s.subscriptions.find((x) => x.id === SUB_A)!;
-    a.storageAccounts = [storageAccount('stpublic', 'a-rg-0', 'eastus', { allowBlobPublicAccess: true, minimumTlsVersion: 'TLS1_2', supportsHttpsTrafficOnly: true })];
-    a.keyVaults = [keyVault('kv-a', 'a-rg-1', 'eastus', TENANT, { enableSoftDelete: true }, [{ name: 'k1', expires: '2030-01-01T00:00:00Z', rotateAfter: 'P90D' }])];
-    a.publicIpAddresses = [publicIp('pip-a', 'a-rg-2', 'eastus', '20.1.2.3')];
-    emu = await startEmulator({ scenario: s });
-    now = new Date();
-    d = await startDaemon({ clock: { now: () => now }, initializationOptions: { staleAfter: '36h' } });
-  });
-  afterEach(async () => {
-    await d.stop();
-    await emu.stop();
-    await fs.rm(d.storeDir, { recursive: true, force: true });
+  beforeEach(() => { now = new Date(); });
+  useEmulatorAndDaemon((e, x) => { emu = e; d = x; }, {
+    scenario: () => {
+      const s = scenarioWithPublicBlob();
+      const a = s.subscriptions.find((x) => x.id === SUB_A)!;
+      a.keyVaults = [keyVault('kv-a', 'a-rg-1', 'eastus', TENANT, { enableSoftDelete: true }, [{ name: 'k1', expires: '2030-01-01T00:00:00Z', rotateAfter: 'P90D' }])];
+      a.publicIpAddresses = [publicIp('pip-a', 'a-rg-2', 'eastus', '20.1.2.3')];
+      return s;
+    },
+    daemon: () => ({ clock: { now: () => now }, initializationOptions: { staleAfter: '36h' } }),
   });
 
   it('collects posture evidence and reports coverage with failing and unknown rows', async () => {
@@ -67,12 +63,12 @@ describe('daemon: posture evidence, staleness and revoke over LSP', function () 
 
   it('revoke keeps history, stops syncs, and the audit log still verifies', async () => {
     const c = await connectAndSync();
-    const before = JSON.parse(await fs.readFile(path.join(d.storeDir, 'rampart.json'), 'utf8'));
+    const before = await readStoreFiles(d.storeDir);
     const revoked = await d.client.sendRequest(P.Revoke.type, { connectionId: c.id });
     assert.ok(revoked.deletedAt);
     assert.ok(d.storeChanged.includes('revoke'));
     await assert.rejects(d.client.sendRequest(P.Sync.type, { connectionId: c.id }), /revoked/);
-    const after = JSON.parse(await fs.readFile(path.join(d.storeDir, 'rampart.json'), 'utf8'));
+    const after = await readStoreFiles(d.storeDir);
     assert.equal(after.evidence.length, before.evidence.length);
     assert.equal(after.runs.length, before.runs.length);
     const [listed] = await d.client.sendRequest(P.ListConnections.type);

@@ -12,10 +12,11 @@ import { pathToFileURL } from 'node:url';
 import type { CodeAction, Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lintCommand } from '../../server/src/cli/lint';
-import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
+import type { EmulatorHandle } from '../emulator/emulator';
 import type { Scenario } from '../emulator/scenario';
-import { startDaemon, type TestDaemon } from './harness';
+import type { TestDaemon } from './harness';
 import { SUB_A, SUB_B, connectAndSync, scenario } from './fixtures';
+import { useEmulatorAndDaemon } from './with-emulator';
 
 const ROLE_ID = '5d0c2b1e-7a3f-4c62-9e1d-0f4b8a6c2e11';
 const TENANT_ACTIONS = ['Microsoft.Compute/virtualMachines/read', 'Microsoft.Compute/virtualMachines/start/action'];
@@ -42,21 +43,15 @@ describe('daemon and CLI: lint with a synced tenant (RP030 role drift, RP006 nar
   let dir: string;
   const published = new Map<string, PublishDiagnosticsParams[]>();
 
+  useEmulatorAndDaemon((e, x) => { emu = e; d = x; }, { scenario: driftScenario });
   beforeEach(async () => {
     published.clear();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rampart-drift-'));
-    emu = await startEmulator({ scenario: driftScenario() });
-    d = await startDaemon();
     d.client.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       published.set(p.uri, [...(published.get(p.uri) ?? []), p]);
     });
   });
-  afterEach(async () => {
-    await d.stop();
-    await emu.stop();
-    await fs.rm(d.storeDir, { recursive: true, force: true });
-    await fs.rm(dir, { recursive: true, force: true });
-  });
+  afterEach(async () => { await fs.rm(dir, { recursive: true, force: true }); });
 
   async function open(name: string, text: string): Promise<string> {
     const file = path.join(dir, name);

@@ -1,13 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { promises as fs } from 'node:fs';
 import * as P from '../../server/src/protocol';
 import { Organizations } from '../../server/src/core/organizations';
 import { DEFAULT_SETTINGS } from '../../server/src/core/settings';
 import { Store } from '../../server/src/store/store';
-import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
-import { storageAccount } from '../emulator/scenarios/posture-builders';
+import type { EmulatorHandle } from '../emulator/emulator';
 import { startDaemon, type TestDaemon } from './harness';
-import { SUB_A, connectAndSync, scenario } from './fixtures';
+import { connectAndSync } from './fixtures';
+import { scenarioWithPublicBlob, useEmulatorAndDaemon } from './with-emulator';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
 
@@ -16,19 +15,7 @@ describe('daemon: organizations and grades over LSP', function () {
   let emu: EmulatorHandle;
   let d: TestDaemon;
 
-  beforeEach(async () => {
-    const s = scenario();
-    s.subscriptions.find((x) => x.id === SUB_A)!.storageAccounts = [
-      storageAccount('stpublic', 'a-rg-0', 'eastus', { allowBlobPublicAccess: true, minimumTlsVersion: 'TLS1_2', supportsHttpsTrafficOnly: true }),
-    ];
-    emu = await startEmulator({ scenario: s });
-    d = await startDaemon();
-  });
-  afterEach(async () => {
-    await d.stop();
-    await emu.stop();
-    await fs.rm(d.storeDir, { recursive: true, force: true });
-  });
+  useEmulatorAndDaemon((e, x) => { emu = e; d = x; }, { scenario: scenarioWithPublicBlob });
 
   it('keeps a grade on each succeeded run and serves the tree with rolled-up grades and coverage', async () => {
     assert.deepEqual(await d.client.sendRequest(P.Organizations.type, {}), [], 'no organizations: an empty tree');

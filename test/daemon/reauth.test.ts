@@ -2,9 +2,10 @@ import { strict as assert } from 'node:assert';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as P from '../../server/src/protocol';
-import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
-import { startDaemon, type TestDaemon } from './harness';
-import { APP, SECRET, TENANT, emulatorCloud, scenario } from './fixtures';
+import type { EmulatorHandle } from '../emulator/emulator';
+import type { TestDaemon } from './harness';
+import { APP, SECRET, TENANT, emulatorCloud } from './fixtures';
+import { useEmulatorAndDaemon } from './with-emulator';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
 
@@ -14,15 +15,7 @@ describe('daemon: credentials updated (re-auth)', function () {
   let d: TestDaemon;
   const store = async () => JSON.parse(await fs.readFile(path.join(d.storeDir, 'rampart.json'), 'utf8'));
 
-  beforeEach(async () => {
-    emu = await startEmulator({ scenario: scenario() });
-    d = await startDaemon();
-  });
-  afterEach(async () => {
-    await d.stop();
-    await emu.stop();
-    await fs.rm(d.storeDir, { recursive: true, force: true });
-  });
+  useEmulatorAndDaemon((e, x) => { emu = e; d = x; });
 
   it('records a re-auth audit row; the connection leaves needs-credentials at the next successful sync', async () => {
     const c = await d.client.sendRequest(P.Connect.type, {

@@ -4,13 +4,13 @@
  * socket with its own in-memory SecretStorage; the CLI is dist/cli.js.
  */
 import { spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type * as net from 'node:net';
 import { StreamMessageReader, StreamMessageWriter, createProtocolConnection, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
 import * as P from '../../server/src/protocol';
 import { connectOrStart } from '../../server/src/host/connect';
 import { isAlive, liveHolder } from '../../server/src/host/lock';
+import { readStoreFiles } from '../../server/src/store/segmented-file';
 
 export const SERVER = path.resolve(__dirname, '../../dist/server.js');
 export const CLI = path.resolve(__dirname, '../../dist/cli.js');
@@ -73,7 +73,16 @@ export function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}): 
 export const rampart = (args: string[], env: NodeJS.ProcessEnv = {}) => run(CLI, args, env);
 
 export async function storeData(storeDir: string): Promise<{ runs: { id: string; status: string; connectionId: string; errorCode?: string }[]; audit: { action: string; connectionId?: string; details?: Record<string, unknown> }[]; evidence: { runId?: string; lastRunId?: string }[] }> {
-  return JSON.parse(await fs.readFile(path.join(storeDir, 'rampart.json'), 'utf8'));
+  // The store as on disk (rampart.json with its segments), read beside a daemon that may commit meanwhile: a read that
+  // straddles two commits (a segment superseded under it) is read again.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await readStoreFiles(storeDir) as unknown as Awaited<ReturnType<typeof storeData>>;
+    } catch (e) {
+      if (attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 }
 
 export async function until(what: string, cond: () => Promise<boolean> | boolean, tries = 1200): Promise<void> {

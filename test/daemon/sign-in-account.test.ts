@@ -11,9 +11,10 @@ import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { ClientSecretCredential } from '@azure/identity';
 import * as P from '../../server/src/protocol';
-import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
+import type { EmulatorHandle } from '../emulator/emulator';
 import { startDaemon, type TestDaemon } from './harness';
-import { APP, SECRET, TENANT, emulatorCloud, scenario } from './fixtures';
+import { APP, SECRET, TENANT, emulatorCloud } from './fixtures';
+import { useEmulatorAndDaemon } from './with-emulator';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
 
@@ -39,17 +40,11 @@ describe('daemon: Microsoft account sign-in (tokens from the client)', function 
   const sync = async (id: string) => (await d.client.sendRequest(P.Sync.type, { connectionId: id }))[0];
   const connection = async (id: string) => (await d.client.sendRequest(P.ListConnections.type)).find((c) => c.id === id)!;
 
-  beforeEach(async () => {
+  beforeEach(() => {
     asked.length = 0;
     issued.length = 0;
-    emu = await startEmulator({ scenario: scenario() });
-    d = await startDaemon();
   });
-  afterEach(async () => {
-    await d.stop();
-    await emu.stop();
-    await fs.rm(d.storeDir, { recursive: true, force: true });
-  });
+  useEmulatorAndDaemon((e, x) => { emu = e; d = x; });
 
   it('syncs with the token the client gives, asked for the ARM scope from the cloud\'s provider; the token is in no log or store', async () => {
     d.client.onRequest(P.GetAccessToken.type, async (p) => { asked.push(p); return emulatorToken(p.scopes); });

@@ -3,9 +3,11 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
 import * as P from '../../server/src/protocol';
-import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
+import type { EmulatorHandle } from '../emulator/emulator';
+import { readStoreFiles } from '../../server/src/store/segmented-file';
 import { startDaemon, type TestDaemon } from './harness';
-import { APP, SECRET, SUB_A, SUB_B, SUB_X, TENANT, emulatorCloud, scenario } from './fixtures';
+import { APP, SECRET, SUB_A, SUB_B, SUB_X, TENANT, emulatorCloud } from './fixtures';
+import { useEmulatorAndDaemon } from './with-emulator';
 
 process.env.NO_PROXY = '127.0.0.1,localhost';
 
@@ -24,18 +26,9 @@ describe('daemon: connect and sync against the emulator over LSP', function () {
     return c;
   }
   const sync = async (connectionId: string) => (await d.client.sendRequest(P.Sync.type, { connectionId }))[0];
-  const storeText = () => fs.readFile(path.join(d.storeDir, 'rampart.json'), 'utf8');
-  const store = async () => JSON.parse(await storeText());
+  const store = () => readStoreFiles(d.storeDir);
 
-  beforeEach(async () => {
-    emu = await startEmulator({ scenario: scenario() });
-    d = await startDaemon();
-  });
-  afterEach(async () => {
-    await d.stop();
-    await emu.stop();
-    await fs.rm(d.storeDir, { recursive: true, force: true });
-  });
+  useEmulatorAndDaemon((e, x) => { emu = e; d = x; });
 
   it('syncs every readable subscription through the real SDKs, paging included, and builds evidence', async () => {
     const c = await connect({ subscriptions: [SUB_A, SUB_B] });
@@ -100,7 +93,7 @@ describe('daemon: connect and sync against the emulator over LSP', function () {
     const after = await store();
     assert.deepEqual(after.evidence, before.evidence);
     assert.equal(after.connections[0].status, 'needs-credentials');
-    assert.equal(after.audit.at(-1).action, 'sync-failure');
+    assert.equal(after.audit.at(-1)?.action, 'sync-failure');
   });
 
   it('an expired secret, an unknown app and an unknown tenant each get their own message', async () => {
@@ -125,7 +118,7 @@ describe('daemon: connect and sync against the emulator over LSP', function () {
     const after = await store();
     assert.deepEqual(after.evidence, before.evidence);
     assert.deepEqual(after.inventory, before.inventory);
-    assert.equal(after.runs.at(-1).status, 'failed');
+    assert.equal(after.runs.at(-1)?.status, 'failed');
     assert.ok(emu.requests.filter((r) => r.status === 500).length >= 3, 'the SDK retried before giving up');
     emu.clearFaults();
     assert.equal((await sync(c.id)).status, 'succeeded');
@@ -159,7 +152,7 @@ describe('daemon: connect and sync against the emulator over LSP', function () {
     setTimeout(() => source.cancel(), 300);
     const runs = await pending;
     assert.equal(runs[0].status, 'cancelled');
-    assert.equal((await store()).runs.at(-1).status, 'cancelled');
+    assert.equal((await store()).runs.at(-1)?.status, 'cancelled');
     const s = await store();
     assert.equal(s.evidence.length, 0);
     assert.equal(s.inventory.roleAssignments.length, 0);
@@ -177,7 +170,8 @@ describe('daemon: connect and sync against the emulator over LSP', function () {
     await sync(c.id);
     d.secrets.set(c.id, { secret: SECRET + '-wrong' });
     await sync(c.id);
-    for (const name of await fs.readdir(d.storeDir)) {
+    for (const name of await fs.readdir(d.storeDir, { recursive: true })) {
+      if ((await fs.stat(path.join(d.storeDir, name))).isDirectory()) continue;
       assert.doesNotMatch(await fs.readFile(path.join(d.storeDir, name), 'utf8'), new RegExp(SECRET), name);
     }
     assert.ok(d.logs.length > 0);

@@ -85,6 +85,12 @@ describe('coverage, staleness, frameworks and revoke', () => {
     const history = f.service.evidenceRows({ control: 'CC6.1', type: 'role-assignment', connectionId: f.conn.id });
     assert.equal(history.length, 1);
     assert.equal(history[0].revoked, true);
+    // The Evidence view asks for revoked history too: counted apart, never as failing or unknown posture.
+    assert.deepEqual(f.service.evidenceSummary(), []);
+    const summary = f.service.evidenceSummary({ includeRevoked: true }).flatMap((c) => c.types);
+    assert.ok(summary.length > 0 && summary.every((t) => t.revoked === t.count && t.failing === 0 && t.unknown === 0));
+    assert.equal(f.service.evidenceRows({ control: 'CC6.1', type: 'role-assignment' }).length, 0);
+    assert.deepEqual(f.service.evidenceRows({ control: 'CC6.1', type: 'role-assignment', includeRevoked: true }).map((r) => r.revoked), [true]);
     assert.equal(f.store.data.evidence.length, 6);
     assert.equal(f.store.data.audit.at(-1)!.action, 'revoke');
     assert.ok(f.service.verifyAudit().ok);

@@ -97,4 +97,19 @@ describe('streamed JSON writing', () => {
       assert.equal(out, JSON.stringify(value));
     }
   });
+
+  it('writes a file byte for byte as JSON.stringify, multi-byte text and pieces larger than its buffer included', async () => {
+    const { writeJsonFile } = await import('../../server/src/store/atomic-file');
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rampart-json-file-'));
+    try {
+      const value = { rows: Array.from({ length: 3000 }, (_, i) => ({ i, s: 'é€😀"\\'.repeat(i % 7) })), big: 'x€'.repeat(700_000), tail: [1] };
+      const file = path.join(dir, 'f.json');
+      await writeJsonFile(file, value, 'wx');
+      assert.equal(await fs.readFile(file, 'utf8'), JSON.stringify(value));
+      assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
+      await assert.rejects(writeJsonFile(file, value, 'wx'), /EEXIST/);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -157,7 +157,8 @@ function runItem(c: ConnectionSummary, run: RunSummary): vscode.TreeItem {
   item.description = ago(run.startedAt);
   item.contextValue = `run.${run.status}`;
   item.iconPath =
-    run.status === 'succeeded' ? PASS_ICON()
+    run.status === 'succeeded' && run.warnings?.length ? icon('warning', 'list.warningForeground')
+    : run.status === 'succeeded' ? PASS_ICON()
     : run.status === 'failed' ? FAIL_ICON()
     : run.status === 'running' ? icon('sync~spin')
     : icon('circle-slash');
@@ -169,6 +170,7 @@ function runItem(c: ConnectionSummary, run: RunSummary): vscode.TreeItem {
     `${plural(k.subscriptions, 'subscription')}, ${plural(k.resourceGroups, 'resource group')}, ${plural(k.roleAssignments, 'role assignment')}, ${plural(k.roleDefinitions, 'role definition')}`,
     `Evidence: ${k.evidence} rows (${k.newEvidence} new)`,
     run.error && `Error: ${run.error}`,
+    ...(run.warnings ?? []).map((w) => `Warning: ${w}`),
   );
   return item;
 }

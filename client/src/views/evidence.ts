@@ -31,7 +31,8 @@ export class EvidenceTree extends RampartTree<EvidenceNode> {
   async getChildren(node?: EvidenceNode): Promise<EvidenceNode[]> {
     if (!node) {
       try {
-        const controls = await this.ctx.request(EvidenceSummary.type, {});
+        // Revoked connections' rows too: history in their retention window, shown greyed.
+        const controls = await this.ctx.request(EvidenceSummary.type, { includeRevoked: true });
         return controls.map((control) => ({ kind: 'control', control }));
       } catch (error) {
         this.ctx.log.warn(`Evidence view: ${errorMessage(error)}`);
@@ -43,7 +44,7 @@ export class EvidenceTree extends RampartTree<EvidenceNode> {
     }
     if (node.kind === 'type') {
       try {
-        const rows = await this.ctx.request(EvidenceRows.type, { control: node.control, type: node.type.type, limit: ROW_LIMIT });
+        const rows = await this.ctx.request(EvidenceRows.type, { control: node.control, type: node.type.type, limit: ROW_LIMIT, includeRevoked: true });
         const nodes: EvidenceNode[] = rows.map((row) => ({ kind: 'row', control: node.control, row }));
         if (rows.length >= ROW_LIMIT && node.type.count > rows.length) {
           nodes.push({ kind: 'more', control: node.control, type: node.type, shown: rows.length });
@@ -85,9 +86,12 @@ export class EvidenceTree extends RampartTree<EvidenceNode> {
         const r = node.row;
         const item = new vscode.TreeItem(r.label);
         item.id = `evidence/${node.control}/${r.type}/${r.id}`;
-        item.description = r.status;
-        item.iconPath = r.status === 'pass' ? PASS_ICON() : r.status === 'fail' ? FAIL_ICON() : UNKNOWN_ICON();
+        // A revoked connection's row is history, kept for the retention window: greyed, as Connections shows it.
+        item.description = r.revoked ? `${r.status} (revoked)` : r.status;
+        item.iconPath = r.revoked ? icon(STATUS_ICONS[r.status], 'disabledForeground')
+          : r.status === 'pass' ? PASS_ICON() : r.status === 'fail' ? FAIL_ICON() : UNKNOWN_ICON();
         item.tooltip = lines(
+          r.revoked && 'From a revoked connection: history, kept until the retention window ends.',
           r.reason,
           `Subject: ${r.subject}`,
           r.subscriptionId && `Subscription: ${r.subscriptionId}`,
@@ -96,7 +100,7 @@ export class EvidenceTree extends RampartTree<EvidenceNode> {
           `Last seen: ${localTime(r.lastSeenAt)}`,
           r.controls.length > 0 && `Controls: ${r.controls.join(', ')}`,
         );
-        item.contextValue = `evidenceRow.${r.status}`;
+        item.contextValue = r.revoked ? `evidenceRow.revoked.${r.status}` : `evidenceRow.${r.status}`;
         item.command = { command: 'rampart.evidence.open', title: 'Open Evidence Row', arguments: [{ id: r.id, label: r.label }] };
         return item;
       }
@@ -113,10 +117,14 @@ export class EvidenceTree extends RampartTree<EvidenceNode> {
   }
 }
 
-/** "57 rows · 3 failing · 2 unknown". */
+/** The status icons' shapes (PASS_ICON, FAIL_ICON, UNKNOWN_ICON), for a greyed row. */
+const STATUS_ICONS = { pass: 'pass', fail: 'error', unknown: 'question' } as const;
+
+/** "57 rows · 3 failing · 2 unknown · 10 revoked". */
 function typeDescription(t: EvidenceTypeSummary): string {
   const parts = [`${t.count} ${t.count === 1 ? 'row' : 'rows'}`];
   if (t.failing) parts.push(`${t.failing} failing`);
   if (t.unknown) parts.push(`${t.unknown} unknown`);
+  if (t.revoked) parts.push(`${t.revoked} revoked`);
   return parts.join(' · ');
 }

@@ -12,9 +12,11 @@ import { Daemon } from '../daemon';
 import { DaemonHost, StoreBusyError } from '../host/host';
 import { DAEMON_LOG, acquireLock } from '../host/lock';
 import { systemClock } from '../util/clock';
+import { preferSmallHeap } from '../util/memory';
 import { cliCredentials } from './credentials';
 
 export async function daemonCommand(storeDir: string, stdio: boolean): Promise<number> {
+  preferSmallHeap();
   const fallbackCredentials = await cliCredentials(storeDir);
   const options = { storeDir, clock: systemClock, sessions: new SdkSessionFactory(), fallbackCredentials };
   if (!stdio) {

@@ -16,11 +16,15 @@ export interface QueryOptions {
   staleAfterMs?: number;
   /** Grace period of newly added assets, in days (default 60). */
   gracePeriodDays?: number;
+  /** Evidence summary: count revoked connections' rows too (history). */
+  includeRevoked?: boolean;
 }
 
-function current(data: StoreData, connectionId?: string): EvidenceRecord[] {
+/** Current rows of live connections (or the one named); `includeRevoked`: of revoked ones in retention too. */
+function current(data: StoreData, connectionId?: string, includeRevoked = false): EvidenceRecord[] {
   const named = connectionId !== undefined;
-  const last = new Map(data.connections.filter((c) => !c.deletedAt || c.id === connectionId).map((c) => [c.id, c.lastSyncAt]));
+  const shown = (c: StoreData['connections'][number]) => !c.deletedAt || c.id === connectionId || (includeRevoked && !c.prunedAt);
+  const last = new Map(data.connections.filter(shown).map((c) => [c.id, c.lastSyncAt]));
   const rows = currentEvidence(data.evidence, last);
   return named ? rows.filter((r) => r.connectionId === connectionId) : rows;
 }
@@ -31,7 +35,7 @@ function revokedIds(data: StoreData): Set<string> {
 
 /** Evidence counts by control and type. */
 export function evidenceSummary(data: StoreData, o: QueryOptions = {}): ControlEvidenceSummary[] {
-  return summarizeEvidence(current(data, o.connectionId), o.framework);
+  return summarizeEvidence(current(data, o.connectionId, o.includeRevoked), o.framework, revokedIds(data));
 }
 
 /** Coverage per control, with staleness judged at `o.now` against `o.staleAfterMs`. */
@@ -47,9 +51,10 @@ export function coverage(data: StoreData, o: QueryOptions = {}): ControlCoverage
 export function evidenceRows(data: StoreData, p: EvidenceRowsParams): EvidenceRowView[] {
   const order = { fail: 0, unknown: 1, pass: 2 } as const;
   const revoked = revokedIds(data);
-  return current(data, p.connectionId)
+  const history = (r: EvidenceRecord) => (revoked.has(r.connectionId) ? 1 : 0);
+  return current(data, p.connectionId, p.includeRevoked)
     .filter((r) => r.type === p.type && rowControls(r, p.framework).includes(p.control))
-    .sort((a, b) => order[a.status] - order[b.status] || evidenceLabel(a).localeCompare(evidenceLabel(b)))
+    .sort((a, b) => history(a) - history(b) || order[a.status] - order[b.status] || evidenceLabel(a).localeCompare(evidenceLabel(b)))
     .slice(0, p.limit ?? 500)
     .map((r) => toRowView(r, revoked));
 }

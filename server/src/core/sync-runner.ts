@@ -6,11 +6,12 @@ import type { RunSummary, SyncProgress } from '../protocol';
 import { resolveCloud } from '../azure/clouds';
 import type { AzureSessionFactory } from '../azure/clients';
 import { CREDENTIAL_ERRORS, SyncError, toSyncError } from '../azure/errors';
-import { mergeEvidence, observe } from '../evidence/evidence';
+import { mergeEvidence, observeEach } from '../evidence/evidence';
 import { frozenEvidenceIds } from '../evidence/assessments';
 import { assetsOf, trackAssets } from '../evidence/assets';
 import { connectionGrade } from '../evidence/organizations';
 import { collect } from '../sync/collect';
+import { type DeniedSource, deniedObservations, keepDenied } from '../sync/collect-posture';
 import type { ConnectionRecord, Inventory, RunRecord } from '../store/schema';
 import type { Store } from '../store/store';
 import type { Clock } from '../util/clock';
@@ -49,28 +50,34 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Syn
   if (!conn) throw new Error(`No connection with id ${connectionId}.`);
   if (conn.deletedAt) throw new Error(`Connection '${conn.name}' was revoked: it no longer syncs.`);
   const run: RunRecord = { id: newId('run'), connectionId, startedAt: clock.now().toISOString(), status: 'running', counts: { ...EMPTY_COUNTS } };
-  await store.update((d) => { d.runs.push(run); });
+  await store.update((d) => { d.runs.push(run); }, { rows: [] });
   log.info(`sync ${run.id} of '${conn.name}' started`);
   const abortSignal = options.abortSignal ?? new AbortController().signal;
   const progress = (message: string, done: number, total: number) =>
     options.onProgress?.({ runId: run.id, connectionId, connectionName: conn.name, message, done, total });
 
   let inventory: Inventory;
+  const denied: DeniedSource[] = [];
   try {
-    inventory = await read(deps, conn, abortSignal, progress);
+    inventory = await read(deps, conn, abortSignal, progress, denied);
   } catch (e) {
     const err = abortSignal.aborted ? new SyncError('cancelled', 'The sync was cancelled.') : toSyncError(e, errorContext(conn));
     return fail(deps, conn, run, err);
   }
 
   const at = clock.now().toISOString();
-  const observations = observe(inventory, clock.now());
+  const now = clock.now();
+  function* observations() {
+    yield* observeEach(inventory, now);
+    for (const x of denied) yield* deniedObservations(x);
+  }
   await store.update((d) => {
-    replaceInventory(d.inventory, inventory, connectionId);
-    const merged = mergeEvidence(d.evidence, observations, { connectionId, tenantId: conn.tenantId, runId: run.id, at }, frozenEvidenceIds(d));
+    const stored = keepDenied(inventory, d.inventory, denied, connectionId);
+    replaceInventory(d.inventory, stored, connectionId);
+    const merged = mergeEvidence(d.evidence, observations(), { connectionId, tenantId: conn.tenantId, runId: run.id, at }, frozenEvidenceIds(d));
     const before = d.connections.find((x) => x.id === connectionId);
     d.assets ??= [];
-    const assets = trackAssets(d.assets, assetsOf(inventory), { connectionId, tenantId: conn.tenantId, at, baseline: !before?.lastSyncAt });
+    const assets = trackAssets(d.assets, assetsOf(stored), { connectionId, tenantId: conn.tenantId, at, baseline: !before?.lastSyncAt });
     const r = d.runs.find((x) => x.id === run.id)!;
     Object.assign(r, {
       status: 'succeeded', endedAt: at,
@@ -82,18 +89,20 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Syn
         vaultSecrets: inventory.vaultSecrets.length, publicIps: inventory.publicIps.length,
         assetsAdded: assets.added.length, assetsRemoved: assets.removed.length,
       },
+      ...(denied.length ? { warnings: denied.map((x) => x.message) } : {}),
     });
     const c = d.connections.find((x) => x.id === connectionId)!;
     Object.assign(c, { status: 'active', statusDetail: undefined, lastSyncAt: at });
     const grade = connectionGrade(d, connectionId, clock.now(), deps.gracePeriodDays, deps.framework);
     r.grade = { score: grade.score, letter: grade.letter, framework: grade.framework };
     appendAudit(d, clock.now(), 'sync', connectionId, {
-      runId: run.id, ...r.counts,
+      runId: run.id, ...r.counts, ...(r.warnings ? { warnings: r.warnings } : {}),
       ...(assets.added.length || assets.removed.length ? { assetsAddedIds: assets.added, assetsRemovedIds: assets.removed } : {}),
     });
     Object.assign(run, r);
-  });
+  }, { rows: [connectionId] });
   log.info(`sync ${run.id} of '${conn.name}' succeeded: ${JSON.stringify(run.counts)}`);
+  for (const w of run.warnings ?? []) log.warn(`sync ${run.id}: ${w}`);
   return toRunSummary(run);
 }
 
@@ -105,7 +114,9 @@ function replaceInventory(target: Inventory, fresh: Inventory, connectionId: str
   }
 }
 
-async function read(deps: SyncDeps, conn: ConnectionRecord, abortSignal: AbortSignal, progress: (m: string, d: number, t: number) => void): Promise<Inventory> {
+async function read(
+  deps: SyncDeps, conn: ConnectionRecord, abortSignal: AbortSignal, progress: (m: string, d: number, t: number) => void, denied: DeniedSource[],
+): Promise<Inventory> {
   const cloud = resolveCloud(conn.cloud);
   const material = await deps.credentials.get(conn);
   if (!material) throw new SyncError('missing-credential', missingCredentialMessage(conn));
@@ -113,7 +124,7 @@ async function read(deps: SyncDeps, conn: ConnectionRecord, abortSignal: AbortSi
   return collect({
     session, connectionId: conn.id, tenantId: conn.tenantId, subscriptions: conn.subscriptions, managementGroup: conn.managementGroup,
     errors: { ...errorContext(conn), host: new URL(cloud.armEndpoint).host }, abortSignal,
-    concurrency: deps.concurrency, resourceGraphThreshold: deps.resourceGraphThreshold, progress,
+    concurrency: deps.concurrency, resourceGraphThreshold: deps.resourceGraphThreshold, progress, denied,
   });
 }
 
@@ -137,7 +148,7 @@ async function fail(deps: SyncDeps, conn: ConnectionRecord, run: RunRecord, err:
     }
     appendAudit(d, at, 'sync-failure', conn.id, { runId: run.id, code: err.code, message: err.message });
     Object.assign(run, r);
-  });
+  }, { rows: [] });
   (status === 'cancelled' ? deps.log.info : deps.log.error)(`sync ${run.id} of '${conn.name}' ${status}: ${err.message}`);
   return toRunSummary(run);
 }
@@ -154,6 +165,6 @@ export async function failInterruptedRuns(store: Store, clock: Clock): Promise<n
       // Audited like any failed sync, so the audit log accounts for every run.
       appendAudit(d, clock.now(), 'sync-failure', r.connectionId, { runId: r.id, code: 'interrupted', message: error });
     }
-  });
+  }, { rows: [] });
   return stale.length;
 }

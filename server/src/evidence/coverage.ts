@@ -119,12 +119,18 @@ export function computeCoverage(rows: EvidenceRecord[], options: CoverageOptions
 }
 
 /** Evidence counts by control, then type, for the Evidence view. */
-export function summarizeEvidence(rows: EvidenceRecord[], framework = DEFAULT_FRAMEWORK): ControlEvidenceSummary[] {
+export function summarizeEvidence(rows: EvidenceRecord[], framework = DEFAULT_FRAMEWORK, revoked: ReadonlySet<string> = new Set()): ControlEvidenceSummary[] {
   return controlsOf(framework).map((c) => {
     const mine = rows.filter((r) => rowControls(r, framework).includes(c.id));
     const types = [...new Set(mine.map((r) => r.type))].sort().map((type) => {
       const of = mine.filter((r) => r.type === type);
-      return { type, title: typeTitle(type), count: of.length, failing: of.filter((r) => r.status === 'fail').length, unknown: of.filter((r) => r.status === 'unknown').length };
+      // A revoked connection's rows are history: counted, but never as failing or unknown posture.
+      const live = of.filter((r) => !revoked.has(r.connectionId));
+      const history = of.length - live.length;
+      return {
+        type, title: typeTitle(type), count: of.length, failing: live.filter((r) => r.status === 'fail').length,
+        unknown: live.filter((r) => r.status === 'unknown').length, ...(history ? { revoked: history } : {}),
+      };
     });
     return { control: c.id, title: c.title, types };
   }).filter((c) => c.types.length > 0);

@@ -24,17 +24,23 @@ const PRIVILEGED_ROLES = new Set(['owner', 'user access administrator', 'role ba
 
 /** Every observation of a sync's inventory: access (role assignments, groups) and posture, judged at `now`. */
 export function observe(inv: Inventory, now: Date = new Date()): Observation[] {
+  return [...observeEach(inv, now)];
+}
+
+/**
+ * The same observations one at a time: merged as they are made, the tens of thousands a large tenant yields are never
+ * all alive at once (held together, they outlived V8's young generation and raised the daemon's peak memory).
+ */
+export function* observeEach(inv: Inventory, now: Date = new Date()): Generator<Observation> {
   const defs = new Map(inv.roleDefinitions.map((d) => [d.id.toLowerCase(), d]));
-  const out: Observation[] = [];
-  for (const ra of inv.roleAssignments) out.push(judgeAssignment(ra, defs.get(ra.roleDefinitionId.toLowerCase())));
+  for (const ra of inv.roleAssignments) yield judgeAssignment(ra, defs.get(ra.roleDefinitionId.toLowerCase()));
   for (const rg of inv.resourceGroups) {
-    out.push({
+    yield {
       type: 'resource-group', subject: rg.id, subscriptionId: rg.subscriptionId, status: 'pass',
       data: { name: rg.name, location: rg.location, tags: rg.tags },
-    });
+    };
   }
-  out.push(...observePosture(inv, now));
-  return out;
+  yield* observePosture(inv, now);
 }
 
 function judgeAssignment(ra: RoleAssignmentRecord, def: RoleDefinitionRecord | undefined): Observation {
@@ -54,7 +60,9 @@ function judgeAssignment(ra: RoleAssignmentRecord, def: RoleDefinitionRecord | u
 }
 
 export function fingerprint(o: Pick<Observation, 'type' | 'subject' | 'data'>): string {
-  return sha256(canonicalJson({ type: o.type, subject: o.subject.toLowerCase(), data: o.data }));
+  if (o.data === undefined) return sha256(canonicalJson({ type: o.type, subject: o.subject.toLowerCase() }));
+  // canonicalJson({ type, subject, data }) with its keys already in order, without building that object.
+  return sha256(`{"data":${canonicalJson(o.data)},"subject":${JSON.stringify(o.subject.toLowerCase())},"type":${JSON.stringify(o.type)}}`);
 }
 
 /** Evidence row ids (`ev_` and 16 hex digits, as newId makes them), drawn from one random buffer per merge. */
@@ -75,7 +83,7 @@ export interface MergeResult { rows: number; added: number }
  * assessment) are never touched: an observation matching one becomes a new row, which later syncs then update.
  */
 export function mergeEvidence(
-  rows: EvidenceRecord[], observations: Observation[],
+  rows: EvidenceRecord[], observations: Iterable<Observation>,
   owner: { connectionId: string; tenantId: string; runId: string; at: string },
   frozen: ReadonlySet<string> = new Set(),
 ): MergeResult {
@@ -83,7 +91,15 @@ export function mergeEvidence(
   for (const r of rows) if (r.connectionId === owner.connectionId && !frozen.has(r.id)) byFingerprint.set(r.fingerprint, r);
   let added = 0;
   const nextId = idSource();
+  const controlsOf = new Map<string, string[]>();
+  const controls = (type: string) => {
+    let c = controlsOf.get(type);
+    if (!c) controlsOf.set(type, c = evidenceType(type)?.controls ?? []);
+    return c;
+  };
+  let seen = 0;
   for (const o of observations) {
+    seen++;
     const fp = fingerprint(o);
     const existing = byFingerprint.get(fp);
     if (existing) {
@@ -95,13 +111,13 @@ export function mergeEvidence(
     const row: EvidenceRecord = {
       id: nextId(), connectionId: owner.connectionId, tenantId: owner.tenantId, subscriptionId: o.subscriptionId,
       type: o.type, subject: o.subject, observedAt: owner.at, lastSeenAt: owner.at, status: o.status, reason: o.reason,
-      controls: evidenceType(o.type)?.controls ?? [], data: o.data, fingerprint: fp, runId: owner.runId,
+      controls: controls(o.type), data: o.data, fingerprint: fp, runId: owner.runId,
     };
     rows.push(row);
     byFingerprint.set(fp, row);
     added++;
   }
-  return { rows: observations.length, added };
+  return { rows: seen, added };
 }
 
 /** One line describing a row, for trees and tables. */

@@ -44,6 +44,7 @@ export class LintDocuments {
   readonly documents = new TextDocuments(TextDocument);
   readonly configs: ConfigResolver;
   private readonly pending = new Map<string, Pending>();
+  private disposed = false;
   private readonly lastRun = new Map<string, number>();
   private readonly results = new Map<string, LintResult>();
   private readonly forced = new Set<string>();
@@ -76,7 +77,15 @@ export class LintDocuments {
   }
 
   /** The synced tenants' roles changed (a sync): every open document is linted again. */
+  /** The client went away: no lint is left pending to publish to a closed connection. */
+  dispose(): void {
+    this.disposed = true;
+    for (const p of this.pending.values()) clearTimeout(p.timer);
+    this.pending.clear();
+  }
+
   tenantChanged(): void {
+    if (this.disposed) return;
     this.relintOpen();
   }
 
@@ -121,6 +130,7 @@ export class LintDocuments {
 
   /** `force`: lint even when the current version already has a result (the config in force changed). */
   private schedule(uri: string, edit: boolean, force = false): void {
+    if (this.disposed) return;
     const p = this.pending.get(uri);
     if (force) this.forced.add(uri);
     const recent = (this.lastRun.get(uri) ?? -Infinity) > performance.now() - this.debounceMs;

@@ -40,20 +40,7 @@ export class AtomicJsonFile<T> implements Adapter<T> {
     const dir = path.dirname(this.file);
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
-    const handle = await fs.open(tmp, 'w', 0o600);
-    try {
-      // Buffered: thousands of small writes to the handle would each be a system call.
-      let buffer = '';
-      const flush = async () => { if (buffer) { await handle.write(buffer); buffer = ''; } };
-      await writeJson(data, async (chunk) => {
-        buffer += chunk;
-        if (buffer.length >= 1 << 20) await flush();
-      });
-      await flush();
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeJsonFile(tmp, data);
     try {
       await fs.copyFile(this.file, this.file + '.bak');
       await fs.chmod(this.file + '.bak', 0o600);
@@ -70,9 +57,33 @@ export class AtomicJsonFile<T> implements Adapter<T> {
   }
 }
 
-type ReadResult<T> = { ok: true; value: T } | { ok: false; missing: boolean; error: string };
+const WRITE_BUFFER = 1 << 20;
 
-async function readJson<T>(file: string): Promise<ReadResult<T>> {
+/** Writes `data` as compact JSON to `file` (mode 0600; flags 'wx': it must not exist yet) and flushes it to disk. */
+export async function writeJsonFile(file: string, data: unknown, flags: 'w' | 'wx' = 'w'): Promise<void> {
+  const handle = await fs.open(file, flags, 0o600);
+  try {
+    // Buffered in one reused byte buffer: thousands of small writes would each be a system call, and joining the
+    // pieces into a large string would leave garbage the size of the file behind (see json-stream.ts).
+    const buffer = Buffer.allocUnsafe(WRITE_BUFFER);
+    let used = 0;
+    const flush = async () => { if (used) { await handle.write(buffer, 0, used); used = 0; } };
+    await writeJson(data, async (chunk) => {
+      // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+      if (used + chunk.length * 3 > WRITE_BUFFER) await flush();
+      if (chunk.length * 3 > WRITE_BUFFER) await handle.write(chunk);
+      else used += buffer.write(chunk, used);
+    });
+    await flush();
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export type ReadResult<T> = { ok: true; value: T } | { ok: false; missing: boolean; error: string };
+
+export async function readJson<T>(file: string): Promise<ReadResult<T>> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
@@ -88,7 +99,7 @@ async function readJson<T>(file: string): Promise<ReadResult<T>> {
   }
 }
 
-async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string): Promise<void> {
   // Makes the rename itself durable; not supported on every platform, where it is harmless to skip.
   try {
     const h = await fs.open(dir, 'r');

@@ -3,15 +3,18 @@
  * (which doubled the daemon's memory at every write). The bytes are exactly JSON.stringify(value): large arrays at the
  * top two levels are written a batch of elements at a time; everything else in one piece.
  */
-const BATCH = 2000;
+// Small enough that a batch's text (tens of KB) stays in V8's young generation: strings over 128 KB go straight to
+// the large-object space, which only a full collection frees, and a store write of 2,000-row batches left ~60 MB
+// there each time, which is what drove the daemon's peak memory at a sync's commit.
+const BATCH = 100;
 
 export async function writeJson(value: unknown, write: (chunk: string) => Promise<unknown>, depth = 2): Promise<void> {
   if (Array.isArray(value)) {
     await write('[');
     for (let i = 0; i < value.length; i += BATCH) {
-      // JSON.stringify writes undefined, functions and symbols inside arrays as null.
-      const part = value.slice(i, i + BATCH).map((v) => JSON.stringify(v) ?? 'null').join(',');
-      await write(i === 0 ? part : ',' + part);
+      // One string per batch (not one per element joined): half the garbage on a store of 100,000 rows.
+      const part = JSON.stringify(value.slice(i, i + BATCH));
+      await write((i === 0 ? '' : ',') + part.slice(1, -1));
     }
     await write(']');
     return;

@@ -45,6 +45,9 @@ const migrations: Migration[] = [
       return { ...d, assessments: (d.assessments as unknown[] | undefined) ?? [], assets, schemaVersion: 3 };
     },
   },
+  // 4: the same data, split on disk: evidence and inventory rows move to one segment file per connection
+  // (segmented-file.ts), written by the first commit after the upgrade; rampart.json.bak keeps the version-3 file.
+  { from: 3, migrate: (d) => ({ ...d, schemaVersion: 4 }) },
 ];
 
 export function migrate(raw: unknown, file: string): StoreData {

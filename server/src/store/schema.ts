@@ -1,11 +1,11 @@
 /**
- * The shape of the store file (rampart.json). Every row that comes from Azure carries its connection and tenant,
+ * The shape of the store (rampart.json and, from schema 4, its segment files: segmented-file.ts). Every row that comes from Azure carries its connection and tenant,
  * so no query mixes connections unless it asks to. Bump SCHEMA_VERSION and add a migration in migrations.ts
  * whenever this shape changes.
  */
 import type { ConnectionStatus, EvidenceStatus, NewConnection, RunSummary, SetupReport } from '../protocol';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * A connection as stored: what was asked for at connect (protocol.NewConnection: name, tenant, client, credential

@@ -1,12 +1,13 @@
 /**
- * The Rampart store: one lowdb JSON file (`rampart.json`, mode 0600) under the store folder. Reads see the data in
- * memory; every change goes through `update`, which serializes writers and commits all of its changes in one atomic
- * file write, or none of them (the in-memory copy is reloaded when the write fails).
+ * The Rampart store: a lowdb JSON file (`rampart.json`, mode 0600) under the store folder, with each connection's
+ * evidence and inventory rows in a segment file it names (segmented-file.ts). Reads see the data in memory; every
+ * change goes through `update`, which serializes writers and commits all of its changes in one atomic commit, or
+ * none of them (the in-memory copy is reloaded when the write fails).
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Low } from 'lowdb';
-import { AtomicJsonFile } from './atomic-file';
+import { SegmentedStoreFile } from './segmented-file';
 import { migrate } from './migrations';
 import { StoreData, emptyStore } from './schema';
 
@@ -14,16 +15,22 @@ export const STORE_FILE = 'rampart.json';
 
 export interface StoreOptions { onWarning?(message: string): void }
 
+/**
+ * What an update may change beyond the small tables: the connections whose evidence or inventory rows it touches.
+ * Only their segments are rewritten (`{ rows: [] }`: none, e.g. a run or an audit row). Without it, every segment is.
+ */
+export interface UpdateScope { rows: readonly string[] }
+
 export class Store {
-  private constructor(private readonly db: Low<StoreData>, readonly dir: string, readonly file: string) {}
+  private constructor(private readonly db: Low<StoreData>, private readonly adapter: SegmentedStoreFile, readonly dir: string, readonly file: string) {}
   private queue: Promise<unknown> = Promise.resolve();
 
   static async open(dir: string, options: StoreOptions = {}): Promise<Store> {
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const file = path.join(dir, STORE_FILE);
-    const adapter = new AtomicJsonFile<StoreData>(file, { onRecovered: options.onWarning });
+    const adapter = new SegmentedStoreFile(file, { onRecovered: options.onWarning });
     const db = new Low<StoreData>(adapter, emptyStore());
-    const store = new Store(db, dir, file);
+    const store = new Store(db, adapter, dir, file);
     await store.load();
     return store;
   }
@@ -35,13 +42,15 @@ export class Store {
 
   /**
    * Applies `change` and writes the store once. Calls run one at a time in the order made. If `change` throws or
-   * the write fails, the store on disk is unchanged and memory is reloaded from it.
+   * the write fails, the store on disk is unchanged and memory is reloaded from it. `scope` names the connections
+   * whose rows `change` may touch (see UpdateScope).
    */
-  update<T>(change: (data: StoreData) => T): Promise<T> {
+  update<T>(change: (data: StoreData) => T, scope?: UpdateScope): Promise<T> {
     const run = this.queue.then(async () => {
       let result: T;
       try {
         result = change(this.db.data);
+        this.adapter.dirty = scope ? new Set(scope.rows) : 'all';
         await this.db.write();
       } catch (e) {
         await this.load();

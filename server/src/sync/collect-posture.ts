@@ -4,8 +4,10 @@
  * Mapping rule: a field the SDK did not return stays undefined. Nothing here decides pass or fail.
  */
 import type { AzureSession } from '../azure/clients';
+import { SyncError } from '../azure/errors';
+import type { Observation } from '../evidence/evidence';
 import type {
-  KeyRotation, KeyVaultRecord, PublicIpRecord, SecureScoreRecord, StorageAccountRecord, VaultKeyRecord, VaultSecretRecord,
+  Inventory, KeyRotation, KeyVaultRecord, PublicIpRecord, SecureScoreRecord, StorageAccountRecord, VaultKeyRecord, VaultSecretRecord,
 } from '../store/schema';
 
 type Owned = { connectionId: string; tenantId: string };
@@ -13,9 +15,87 @@ type Owned = { connectionId: string; tenantId: string };
 export type Step = <T>(what: string, fn: () => Promise<T>) => Promise<T>;
 
 async function all<T>(iter: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iter) out.push(item);
+  return mapAll(iter, (item) => item);
+}
+
+/** Maps each item as its page arrives, so a large list never holds the SDK's objects (they die young). */
+export async function mapAll<T, R>(iter: AsyncIterable<T>, map: (item: T) => R): Promise<R[]> {
+  const out: R[] = [];
+  for await (const item of iter) out.push(map(item));
   return out;
+}
+
+/** The posture sources of a subscription that a sync reads apart: a 403 on one of them does not fail the sync. */
+export type PostureSource = 'secure-score' | 'storage' | 'key-vault' | 'public-ip';
+
+export const POSTURE_SOURCES: Record<PostureSource, {
+  title: string; role: string; evidenceTypes: string[]; tables: (keyof Inventory)[]; collection(subscriptionId: string): string;
+}> = {
+  'secure-score': {
+    title: 'Defender for Cloud secure score', role: 'Security Reader', evidenceTypes: ['secure-score'], tables: ['secureScores'],
+    collection: (s) => `/subscriptions/${s}/providers/Microsoft.Security/secureScores/ascScore`,
+  },
+  storage: {
+    title: 'storage accounts', role: 'Reader', evidenceTypes: ['storage-account'], tables: ['storageAccounts'],
+    collection: (s) => `/subscriptions/${s}/providers/Microsoft.Storage/storageAccounts`,
+  },
+  'key-vault': {
+    title: 'Key Vault vaults, keys and secrets', role: 'Reader', evidenceTypes: ['key-vault', 'key-vault-key', 'key-vault-secret'], tables: ['keyVaults', 'vaultKeys', 'vaultSecrets'],
+    collection: (s) => `/subscriptions/${s}/providers/Microsoft.KeyVault/vaults`,
+  },
+  'public-ip': {
+    title: 'public IP addresses', role: 'Reader', evidenceTypes: ['public-ip'], tables: ['publicIps'],
+    collection: (s) => `/subscriptions/${s}/providers/Microsoft.Network/publicIPAddresses`,
+  },
+};
+
+/** A posture source the connector may not read in one subscription (Azure answered 403). */
+export interface DeniedSource { source: PostureSource; subscriptionId: string; message: string }
+
+/**
+ * Runs `read` (which adds to the inventory only once it has everything); a 403 becomes a DeniedSource in `denied`
+ * instead of an error, naming the role that is missing. Every other failure still fails the sync.
+ */
+export async function readUnlessDenied(
+  source: PostureSource, subscriptionId: string, connectionName: string, denied: DeniedSource[], read: () => Promise<void>,
+): Promise<void> {
+  try {
+    await read();
+  } catch (e) {
+    if (!(e instanceof SyncError) || e.code !== 'forbidden') throw e;
+    const { title, role } = POSTURE_SOURCES[source];
+    denied.push({
+      source, subscriptionId,
+      message: `Connection '${connectionName}' may not read ${title} in subscription ${subscriptionId} (403): assign the connector the ${role} ` +
+        `role there (or the least-privilege role), then sync again. Shown as unknown; the rest of the sync went on and earlier evidence is kept.`,
+    });
+  }
+}
+
+/** The rows standing for a source Azure refused to show: one unknown row per evidence type, saying which role is missing. */
+export function deniedObservations(d: DeniedSource): Observation[] {
+  const { evidenceTypes, collection } = POSTURE_SOURCES[d.source];
+  return evidenceTypes.map((type) => ({
+    type, subject: collection(d.subscriptionId), subscriptionId: d.subscriptionId, status: 'unknown', reason: d.message,
+    data: { source: d.source, readable: false, httpStatus: 403 },
+  }));
+}
+
+/**
+ * The inventory to store after a sync: `fresh`, plus the rows `stored` holds for each source that was denied (same
+ * connection and subscription), so a 403 never deletes what an earlier sync saw (nor counts its assets as removed).
+ */
+export function keepDenied(fresh: Inventory, stored: Inventory, denied: DeniedSource[], connectionId: string): Inventory {
+  if (!denied.length) return fresh;
+  const out = { ...fresh } as unknown as Record<string, { connectionId: string; subscriptionId: string }[]>;
+  for (const d of denied) {
+    for (const table of POSTURE_SOURCES[d.source].tables) {
+      const kept = (stored[table] as { connectionId: string; subscriptionId: string }[] | undefined ?? [])
+        .filter((r) => r.connectionId === connectionId && r.subscriptionId === d.subscriptionId);
+      out[table] = [...out[table], ...kept];
+    }
+  }
+  return out as unknown as Inventory;
 }
 
 /** The resource group named in an ARM id ('' when there is none). */
@@ -102,22 +182,20 @@ export async function readVaultContents(
   const secrets: VaultSecretRecord[] = [];
   await Promise.all(vaults.map((v) => fanOut(async () => {
     const [ks, ss] = await Promise.all([
-      step(`keys of vault ${v.name}`, () => all(client.keys.list(v.resourceGroup, v.name, { abortSignal }))),
-      step(`secrets of vault ${v.name}`, () => all(client.secrets.list(v.resourceGroup, v.name, { abortSignal }))),
-    ]);
-    for (const k of ks) {
-      keys.push({
+      step(`keys of vault ${v.name}`, () => mapAll(client.keys.list(v.resourceGroup, v.name, { abortSignal }), (k): VaultKeyRecord => ({
         ...owned, id: k.id ?? '', subscriptionId: s, vaultId: v.id, name: k.name ?? '', attributesReturned: k.attributes !== undefined,
         enabled: k.attributes?.enabled, expires: iso(k.attributes?.expires), rotation: k.rotationPolicy ? rotationOf(k.rotationPolicy) : undefined,
-      });
-    }
-    for (const x of ss) {
-      const attributes = x.properties?.attributes;
-      secrets.push({
-        ...owned, id: x.id ?? '', subscriptionId: s, vaultId: v.id, name: x.name ?? '', attributesReturned: attributes !== undefined,
-        enabled: attributes?.enabled, expires: iso(attributes?.expires),
-      });
-    }
+      }))),
+      step(`secrets of vault ${v.name}`, () => mapAll(client.secrets.list(v.resourceGroup, v.name, { abortSignal }), (x): VaultSecretRecord => {
+        const attributes = x.properties?.attributes;
+        return {
+          ...owned, id: x.id ?? '', subscriptionId: s, vaultId: v.id, name: x.name ?? '', attributesReturned: attributes !== undefined,
+          enabled: attributes?.enabled, expires: iso(attributes?.expires),
+        };
+      })),
+    ]);
+    for (const k of ks) keys.push(k);
+    for (const x of ss) secrets.push(x);
   })));
   return { keys, secrets };
 }

@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import type { AzureSession } from '../azure/clients';
 import { SyncError, toSyncError, type ErrorContext } from '../azure/errors';
 import { type Inventory, type RoleDefinitionRecord, emptyInventory } from '../store/schema';
-import { readKeyVaults, readPublicIps, readSecureScores, readStorageAccounts } from './collect-posture';
+import { type DeniedSource, mapAll, readKeyVaults, readPublicIps, readSecureScores, readStorageAccounts, readUnlessDenied } from './collect-posture';
 import { Pool } from './pool';
 import { type GraphReadContext, graphSubscriptions, readThroughResourceGraph } from './resource-graph';
 
@@ -23,6 +23,8 @@ export interface CollectContext {
   concurrency: number;
   /** Above this many subscriptions, read through Azure Resource Graph (resource-graph.ts); undefined: never. */
   resourceGraphThreshold?: number;
+  /** Filled with the posture sources Azure refused (403); the sync goes on without them. */
+  denied?: DeniedSource[];
   progress(message: string, done: number, total: number): void;
 }
 
@@ -95,13 +97,12 @@ export async function collect(ctx: CollectContext): Promise<Inventory> {
       tick(`${sub.name}: role definitions`);
     }));
     tasks.push(pool.run(async () => {
-      const assignments = await step('role assignments', s, () => all(ctx.session.authorization(s).roleAssignments.listForSubscription({ abortSignal })));
-      for (const a of assignments) {
-        inv.roleAssignments.push({
-          ...owned, id: a.id ?? '', subscriptionId: s, principalId: a.principalId ?? '', principalType: a.principalType ?? 'Unknown',
-          roleDefinitionId: a.roleDefinitionId ?? '', roleName: '', scope: a.scope ?? `/subscriptions/${s}`, description: a.description ?? undefined,
-        });
-      }
+      // Mapped as each page arrives: the SDK's objects then die young instead of being held for the whole list.
+      const assignments = await step('role assignments', s, () => mapAll(ctx.session.authorization(s).roleAssignments.listForSubscription({ abortSignal }), (a) => ({
+        ...owned, id: a.id ?? '', subscriptionId: s, principalId: a.principalId ?? '', principalType: a.principalType ?? 'Unknown',
+        roleDefinitionId: a.roleDefinitionId ?? '', roleName: '', scope: a.scope ?? `/subscriptions/${s}`, description: a.description ?? undefined,
+      })));
+      for (const a of assignments) inv.roleAssignments.push(a);
       tick(`${sub.name}: role assignments`);
     }));
     tasks.push(...postureTasks(ctx, inv, pool, sub, owned, step, tick));
@@ -143,26 +144,28 @@ function postureTasks(
   const subStep = <T>(what: string, fn: () => Promise<T>) => step(what, s, fn);
   // Vault contents run outside the pool slot of the vault list, or a pool of 1 would wait on itself.
   const fanOut = <T>(task: () => Promise<T>) => pool.run(task);
+  const denied = ctx.denied ?? [];
+  // A source Azure refuses (403) is listed in ctx.denied and counted done: the sync goes on without it.
+  const source = async (name: Parameters<typeof readUnlessDenied>[0], what: string, read: () => Promise<void>) => {
+    await readUnlessDenied(name, s, ctx.errors.connectionName, denied, read);
+    tick(`${sub.name}: ${what}`);
+  };
   return [
-    pool.run(async () => {
+    pool.run(() => source('secure-score', 'secure score', async () => {
       inv.secureScores.push(...await readSecureScores(session, s, owned, subStep, abortSignal));
-      tick(`${sub.name}: secure score`);
-    }),
-    pool.run(async () => {
+    })),
+    pool.run(() => source('storage', 'storage accounts', async () => {
       inv.storageAccounts.push(...await readStorageAccounts(session, s, owned, subStep, abortSignal));
-      tick(`${sub.name}: storage accounts`);
-    }),
-    (async () => {
+    })),
+    source('key-vault', 'key vaults', async () => {
       const r = await readKeyVaults(session, s, owned, subStep, abortSignal, fanOut);
       inv.keyVaults.push(...r.vaults);
       inv.vaultKeys.push(...r.keys);
       inv.vaultSecrets.push(...r.secrets);
-      tick(`${sub.name}: key vaults`);
-    })(),
-    pool.run(async () => {
-      inv.publicIps.push(...await readPublicIps(session, s, owned, subStep, abortSignal));
-      tick(`${sub.name}: public IP addresses`);
     }),
+    pool.run(() => source('public-ip', 'public IP addresses', async () => {
+      inv.publicIps.push(...await readPublicIps(session, s, owned, subStep, abortSignal));
+    })),
   ];
 }
 interface SdkRoleDefinition {
@@ -193,7 +196,5 @@ export async function managementGroupSubscriptions(session: AzureSession, groupI
 }
 
 async function all<T>(iter: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iter) out.push(item);
-  return out;
+  return mapAll(iter, (item) => item);
 }

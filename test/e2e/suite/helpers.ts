@@ -9,6 +9,7 @@ import type { RampartApi, RampartViewId, ViewItemSnapshot } from '../../../clien
 import type { OrgChoice } from '../../../client/src/commands/organizationSteps';
 import type { ConnectionSummary, NewConnection, RunSummary } from '../../../server/src/protocol';
 import type { Scenario, ScenarioApp } from '../../emulator/scenario';
+import { readStoreFiles } from '../../../server/src/store/segmented-file';
 
 import { type ControlMethod, emulatorRequest } from '../shared/emulatorControl';
 
@@ -144,8 +145,9 @@ export async function storeFile(): Promise<string> {
   return path.join((await api()).storePath, 'rampart.json');
 }
 
+/** The store as on disk: rampart.json with the evidence and inventory of the segment files it names. */
 export async function readStore(): Promise<Record<string, unknown>> {
-  return JSON.parse(fs.readFileSync(await storeFile(), 'utf8')) as Record<string, unknown>;
+  return await readStoreFiles((await api()).storePath) as unknown as Record<string, unknown>;
 }
 
 /** Evidence rows kept in the store for one connection (all when none is named). */

@@ -18,6 +18,8 @@ import { registerLintTests } from './lint.test';
 import { registerExportTests } from './export.test';
 import { registerSetupTests } from './setup.test';
 import { registerRolesTests } from './roles.test';
+import { registerRevokedEvidenceTests } from './revoked-evidence.test';
+import { registerRunWarningTests } from './run-warnings.test';
 import { registerOrganizationTests } from './organizations.test';
 import { registerDaemonTests } from './daemon.test';
 
@@ -78,6 +80,8 @@ export function run(): Promise<void> {
   registerLintTests();
   registerExportTests();
   registerSetupTests();
+  registerRevokedEvidenceTests();
+  registerRunWarningTests();
   registerOrganizationTests();
   registerDaemonTests();
   // Last: it makes this user a viewer for a moment, then restores the store's roles.
