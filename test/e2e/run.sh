@@ -3,7 +3,8 @@
 # start a fresh code-server (its own user data, so the phases never share a store or secrets) and drive it with
 # chromium through Playwright:
 #   host  the mocha suite inside the extension host (test/e2e/suite, bundled to dist-test/e2e/index.js)
-#   ui    a user connecting through the command palette (test/e2e/driver/ui.ts)
+#   ui    a user connecting through the command palette (test/e2e/driver/ui.ts) with each sign-in method; for
+#         "Azure CLI" the real az is signed in to the emulator first, in its own AZURE_CONFIG_DIR
 # Writes test-output/results/e2e.json ({"passed":N,"failed":M}), screenshots and logs under test-output/e2e, prints
 # "e2e: N passed, M failed", and exits non-zero when anything failed. Everything it started is stopped on exit.
 #
@@ -117,6 +118,29 @@ eval "$(grep -m1 '^{' "$RUN/emulator.out" | node -e '
   console.log(`EMU_URL=${q(j.url)} EMU_CA=${q(j.caFile)} EMU_TENANT=${q(j.tenantId)}`);')"
 export RAMPART_E2E_EMULATOR_URL=$EMU_URL RAMPART_E2E_CA_FILE=$EMU_CA RAMPART_E2E_TENANT=$EMU_TENANT
 say "emulator at $EMU_URL (tenant $EMU_TENANT)"
+
+# ---- the Azure CLI, signed in to the emulator (the UI phase's "Azure CLI" connection) ----
+# As test/daemon/azure-cli.test.ts does: Debian's real `az` with its own config folder, the emulator registered as a
+# cloud with an AD FS authority (no instance discovery at login.microsoftonline.com), signed in as the scenario's
+# sample app. code-server, and so the extension host and the daemon it starts, inherit AZURE_CONFIG_DIR and
+# REQUESTS_CA_BUNDLE. Never the user's own az profile. No `az` fails the run: provision.sh installs azure-cli.
+if [[ " $PHASES " == *" ui "* ]]; then
+  command -v az >/dev/null 2>&1 || { echo "e2e: the Azure CLI ('az') is not installed: run 'bash test/e2e/provision.sh --apt-only'"; exit 1; }
+  export AZURE_CONFIG_DIR=$RUN/az REQUESTS_CA_BUNDLE=$EMU_CA AZURE_CORE_COLLECT_TELEMETRY=false
+  mkdir -p "$AZURE_CONFIG_DIR"
+  read -r SAMPLE_APP SAMPLE_SECRET < <(node -e '
+    const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const a = s.apps.find((x) => x.clientId === "3f1e0d52-7c3a-4a55-9d5e-2b8f6a1c9e01") ?? s.apps.find((x) => x.secret);
+    console.log(a.clientId, a.secret);' "$SCENARIO")
+  az_quiet() { az "$@" --only-show-errors >>"$RUN/az.log" 2>&1 || { echo "e2e: az $1 $2 failed:"; tail -20 "$RUN/az.log"; return 1; }; }
+  az_quiet cloud register --name RampartEmulator --endpoint-active-directory "$EMU_URL/adfs" \
+    --endpoint-resource-manager "$EMU_URL/" --endpoint-active-directory-resource-id "$EMU_URL/" \
+    --endpoint-management "$EMU_URL/" --endpoint-active-directory-graph-resource-id "$EMU_URL/"
+  az_quiet cloud set --name RampartEmulator
+  az_quiet login --service-principal -u "$SAMPLE_APP" -p "$SAMPLE_SECRET" --tenant "$EMU_TENANT" --output none
+  unset SAMPLE_SECRET
+  say "az signed in to the emulator (AZURE_CONFIG_DIR=$AZURE_CONFIG_DIR)"
+fi
 
 # ---- code-server, one per phase ----
 start_code_server() {

@@ -1,5 +1,6 @@
 /**
- * The UI test: a user connects Rampart to the emulator through the real workbench, with keyboard and mouse only.
+ * The UI test: a user connects Rampart to the emulator through the real workbench, with keyboard and mouse only,
+ * once with each sign-in method (client secret, Microsoft account, client certificate, Azure CLI).
  * Each check is a counted test (RAMPART_E2E_SHOTS=1 keeps a screenshot after each); once one fails the rest are reported as not run (failed), a screenshot of the
  * failure is kept, and the phase result goes to ui-results.json in the run folder.
  *
@@ -7,14 +8,19 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { generate } from 'selfsigned';
+import { emulatorRequest } from '../shared/emulatorControl';
 import type { PhaseResult } from '../shared/wait';
 import type { Scenario } from '../../emulator/scenario';
+import { answerStep, connectedNotice, connectionRow, expandPane, notificationsText, openNotificationsCenter, pickItem, quickInput, runCommand, statusBarText } from './parts';
 import { config, errorText, launch, log, waitFor, workbenchUrl, writeResult } from './workbench';
 
 const NAME = 'Contoso Emulator';
 const DESCRIPTION = 'Emulated tenant, typed by the UI test';
 const ACCOUNT_NAME = 'Contoso Account';
+const CERTIFICATE_NAME = 'Contoso Certificate';
+const AZ_CLI_NAME = 'Contoso Azure CLI';
 const CLOUD = process.env.RAMPART_E2E_CLOUD_NAME ?? 'Emulator';
 const SAMPLE_CLIENT_ID = '3f1e0d52-7c3a-4a55-9d5e-2b8f6a1c9e01';
 
@@ -26,114 +32,49 @@ function sampleApp(): { tenant: string; clientId: string; secret: string } {
   return { tenant: process.env.RAMPART_E2E_TENANT ?? scenario.tenant.id, clientId: app.clientId, secret: app.secret };
 }
 
-// ---- workbench parts ----
-
-/** A view's pane in the side bar, found by its header title. */
-function pane(page: Page, title: string): Locator {
-  return page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header', { hasText: new RegExp(`^\\s*${title}`, 'i') }) });
-}
-
-async function expandPane(page: Page, title: string): Promise<Locator> {
-  const p = pane(page, title).first();
-  const header = p.locator('.pane-header').first();
-  await header.waitFor({ timeout: 20_000 });
-  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
-  return p;
-}
-
-function quickInput(page: Page) {
-  const widget = page.locator('.quick-input-widget');
-  return {
-    widget,
-    input: widget.locator('.quick-input-box input'),
-    /** What identifies the current step: title, prompt, placeholder, input type. */
-    async signature(): Promise<string> {
-      return widget.evaluate((w) => {
-        // (plain shapes: the driver is type-checked without the DOM library)
-        const input = w.querySelector('.quick-input-box input') as unknown as { placeholder: string; type: string; getAttribute(n: string): string | null } | null;
-        return [w.querySelector('.quick-input-title')?.textContent, w.querySelector('.quick-input-message')?.textContent,
-          input?.placeholder, input?.type, input?.getAttribute('aria-label')].join('|');
-      });
-    },
-    async value(): Promise<string> { return this.input.inputValue(); },
-    async visible(): Promise<boolean> { return widget.isVisible(); },
-  };
-}
-
-/** Types into the current QuickInput step, presses Enter and waits until the flow has moved on to the next step. */
-async function answerStep(page: Page, label: string, text: string, opts: { pick?: boolean; last?: boolean } = {}): Promise<void> {
+/** Opens the connect flow from the palette and waits for its first step (Name). */
+async function startConnect(page: Page): Promise<void> {
   const qi = quickInput(page);
-  await qi.input.waitFor({ state: 'visible', timeout: 15_000 });
-  const before = await qi.signature();
-  if (text) await page.keyboard.type(text, { delay: 10 });
-  await waitFor(async () => (await qi.value()) === text, { timeout: 5_000, message: `the ${label} box to hold what was typed` });
-  if (opts.pick) {
-    // Wait for the item to be the focused (first) match before accepting it.
-    await waitFor(async () => {
-      const focused = qi.widget.locator('.quick-input-list .monaco-list-row.focused');
-      return (await focused.count()) > 0 && (await focused.first().innerText()).includes(text);
-    }, { timeout: 10_000, message: `"${text}" to be the highlighted ${label} item` });
-  }
-  await page.keyboard.press('Enter');
-  if (opts.last) {
-    await waitFor(async () => !(await qi.visible()), { timeout: 10_000, message: `the connect flow to close after ${label}` })
-      .catch(async (e) => { throw new Error(`${errorText(e)} (validation: ${await qi.widget.locator('.quick-input-message').innerText().catch(() => '?')})`); });
-    return;
-  }
-  await waitFor(async () => {
-    if (!(await qi.visible())) throw new Error(`the QuickInput closed after ${label}; message: ${await notificationsText(page)}`);
-    return (await qi.value()) === '' && (await qi.signature()) !== before;
-  }, { timeout: 15_000, message: `the step after ${label}` }).catch(async (e) => {
-    throw new Error(`${errorText(e)} (step now: ${await qi.signature().catch(() => '?')})`);
-  });
+  await runCommand(page, 'Rampart: Connect to Azure');
+  await waitFor(async () => (await qi.visible()) && (await qi.value()) === '' && /Connect to Azure/.test(await qi.signature()),
+    { timeout: 15_000, message: 'the first step of the connect flow (Name)' });
+}
+
+/** The name, description, cloud and tenant steps, then the sign-in method picked by its label. */
+async function answerFirstSteps(page: Page, name: string, method: string): Promise<void> {
+  await answerStep(page, 'Name', name);
+  await answerStep(page, 'Description', '');
+  await answerStep(page, 'Cloud', CLOUD, { pick: true });
+  await answerStep(page, 'Tenant ID', sampleApp().tenant);
+  await answerStep(page, 'Sign-in method', method, { pick: true });
+}
+
+/** The last connection step (all subscriptions) and the first organization step: 'No organization' ends the flow. */
+async function answerNoOrganization(page: Page): Promise<void> {
+  await answerStep(page, 'Subscriptions', '');
+  await answerStep(page, 'Parent organization', 'No organization', { pick: true, last: true });
+}
+
+/** Registers `certificate` on the emulator's sample app in place of the one it had (PATCH /_emulator/apps/{id}). */
+async function registerOnSampleApp(certificate: string): Promise<void> {
+  const url = process.env.RAMPART_E2E_EMULATOR_URL;
+  const caFile = process.env.RAMPART_E2E_CA_FILE;
+  if (!url || !caFile) throw new Error('RAMPART_E2E_EMULATOR_URL and RAMPART_E2E_CA_FILE are not set: run through test/e2e/run.sh');
+  await emulatorRequest(url, caFile, 'PATCH', `/_emulator/apps/${sampleApp().clientId}`, { certificate });
 }
 
 /**
- * The workbench never shows notification toasts when the smoke-test driver is on (and code-server only honours the
- * extensionDevelopmentPath payload with it on), so notifications are read where a user finds them all: the
- * Notifications center. Empty when it is closed.
+ * A key pair and self-signed certificate for the sample app, as `az ad app credential reset --cert` would register
+ * it: the certificate goes to the emulator's app, the PEM with certificate and PKCS#8 key to a file (0600) in the run
+ * folder, whose path the user types into the flow.
  */
-async function notificationsText(page: Page): Promise<string> {
-  const items = page.locator('.notifications-center .notification-list-item');
-  return (await items.allInnerTexts().catch(() => [])).map((t) => t.replace(/\s+/g, ' ').trim()).join(' | ');
-}
-
-/** Runs a command from the command palette (F1), as a user does: type its title, wait for it to be highlighted, Enter. */
-async function runCommand(page: Page, title: string): Promise<void> {
-  const qi = quickInput(page);
-  await page.keyboard.press('F1');
-  await qi.input.waitFor({ state: 'visible', timeout: 15_000 });
-  await page.keyboard.type(title, { delay: 10 });
-  await waitFor(async () => {
-    const row = qi.widget.locator('.quick-input-list .monaco-list-row.focused');
-    return (await row.count()) > 0 && (await row.first().innerText()).includes(title);
-  }, { timeout: 15_000, message: `"${title}" to be the highlighted command` });
-  await page.keyboard.press('Enter');
-}
-
-async function openNotificationsCenter(page: Page): Promise<void> {
-  if (await page.locator('.notifications-center.visible').count()) return;
-  await runCommand(page, 'Notifications: Show Notifications');
-  await page.locator('.notifications-center.visible').waitFor({ timeout: 10_000 });
-}
-
-/** Waits for the notification that says how connecting `name` went: success, or an error worth quoting at once. */
-async function connectedNotice(page: Page, name: string): Promise<void> {
-  await openNotificationsCenter(page);
-  const seen = new Set<string>();
-  const outcome = await waitFor(async () => {
-    const text = await notificationsText(page);
-    if (text && !seen.has(text)) { seen.add(text); if (config.verbose) log('ui: notifications:', text); }
-    const items = text.split(' | ');
-    const ok = items.find((t) => t.includes(`Connected '${name}'`));
-    if (ok) return { ok: true, text: ok };
-    const bad = items.find((t) => t.includes(name) && /fail|error|could not|cannot/i.test(t));
-    if (bad) return { ok: false, text: bad };
-    return undefined;
-  }, { timeout: 60_000, interval: 200, message: `a notification saying "Connected '${name}'"` }).catch((e) => {
-    throw new Error(`${errorText(e)}; notifications seen: ${[...seen].join(' || ') || 'none'}`);
-  });
-  if (!outcome.ok) throw new Error(`the connect flow reported a problem: ${outcome.text}`);
+async function certificateForSampleApp(): Promise<string> {
+  const pems = await generate([{ name: 'commonName', value: 'rampart-ui-connector' }], { keySize: 2048, algorithm: 'sha256' });
+  if (!/-----BEGIN PRIVATE KEY-----/.test(pems.private)) throw new Error('the generated key is not PKCS#8');
+  await registerOnSampleApp(pems.cert);
+  const file = path.join(config.work, 'ui-connector.pem');
+  fs.writeFileSync(file, `${pems.cert}\n${pems.private}`, { mode: 0o600 });
+  return file;
 }
 
 // ---- the test ----
@@ -160,10 +101,7 @@ const checks: Check[] = [
   {
     title: '"Rampart: Connect to Azure..." is in the command palette',
     run: async (page) => {
-      const qi = quickInput(page);
-      await runCommand(page, 'Rampart: Connect to Azure');
-      await waitFor(async () => (await qi.visible()) && (await qi.value()) === '' && /Connect to Azure/.test(await qi.signature()),
-        { timeout: 15_000, message: 'the first step of the connect flow (Name)' });
+      await startConnect(page);
     },
   },
   {
@@ -198,10 +136,7 @@ const checks: Check[] = [
   },
   {
     title: 'the Connections tree shows the connection',
-    run: async (page) => {
-      const connections = await expandPane(page, 'Connections');
-      await connections.locator('.monaco-list-row', { hasText: NAME }).first().waitFor({ timeout: 20_000 });
-    },
+    run: (page) => connectionRow(page, NAME),
   },
   {
     title: `the Organizations view shows '${NAME} Azure' with its grade`,
@@ -253,18 +188,9 @@ const checks: Check[] = [
     // sessions and silent token requests are VS Code's, the sign-in and sync Rampart's, the token the emulator's.
     title: '"Microsoft account" from the palette: VS Code asks to allow the sign-in, then Rampart connects and syncs',
     run: async (page) => {
-      const app = sampleApp();
-      const qi = quickInput(page);
-      await runCommand(page, 'Rampart: Connect to Azure');
-      await waitFor(async () => (await qi.visible()) && (await qi.value()) === '' && /Connect to Azure/.test(await qi.signature()),
-        { timeout: 15_000, message: 'the first step of the connect flow (Name)' });
-      await answerStep(page, 'Name', ACCOUNT_NAME);
-      await answerStep(page, 'Description', '');
-      await answerStep(page, 'Cloud', CLOUD, { pick: true });
-      await answerStep(page, 'Tenant ID', app.tenant);
-      await answerStep(page, 'Sign-in method', 'Microsoft account', { pick: true });
-      await answerStep(page, 'Subscriptions', '');
-      await answerStep(page, 'Parent organization', 'No organization', { pick: true, last: true });
+      await startConnect(page);
+      await answerFirstSteps(page, ACCOUNT_NAME, 'Microsoft account');
+      await answerNoOrganization(page);
       const allow = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^\s*Allow\s*$/ });
       await allow.first().waitFor({ timeout: 20_000 }).catch(async () => {
         throw new Error(`no "Allow" sign-in dialog; notifications: ${await notificationsText(page)}`);
@@ -275,10 +201,88 @@ const checks: Check[] = [
   },
   {
     title: 'the Connections tree shows the Microsoft account connection',
+    run: (page) => connectionRow(page, ACCOUNT_NAME),
+  },
+  {
+    // The certificate is registered on the emulator's sample app first; the emulator verifies the client assertion
+    // Rampart signs with the key (its x5t#S256, signature, audience and lifetime).
+    title: '"Client certificate" from the palette: the PEM path typed into the flow signs in, and the first sync succeeds',
     run: async (page) => {
-      const connections = await expandPane(page, 'Connections');
-      await connections.locator('.monaco-list-row', { hasText: ACCOUNT_NAME }).first().waitFor({ timeout: 20_000 });
+      const pem = await certificateForSampleApp();
+      await startConnect(page);
+      await answerFirstSteps(page, CERTIFICATE_NAME, 'Client certificate');
+      await answerStep(page, 'Client ID', sampleApp().clientId);
+      await answerStep(page, 'Certificate file', pem);
+      await answerNoOrganization(page);
+      await connectedNotice(page, CERTIFICATE_NAME);
     },
+  },
+  {
+    title: 'the Connections tree shows the certificate connection',
+    run: (page) => connectionRow(page, CERTIFICATE_NAME),
+  },
+  {
+    // The daemon makes the key pair; the private PEM goes to SecretStorage, the public certificate to the file the
+    // save dialog (VS Code's own, in the browser) proposes in the workspace folder. Registering that certificate
+    // replaces the one the connection was made with, so the sync that follows signs in only with the new key.
+    title: '"Rampart: Create Certificate Credential" writes the public certificate; once registered, "Rampart: Sync Now" signs in with the new key',
+    run: async (page) => {
+      const qi = quickInput(page);
+      const file = path.join(config.work, 'ws', `${CERTIFICATE_NAME.replace(/[^A-Za-z0-9._-]+/g, '-')}.cer`);
+      fs.rmSync(file, { force: true });
+      await runCommand(page, 'Rampart: Create Certificate Credential');
+      await pickItem(page, 'Create a certificate credential for which connection?', CERTIFICATE_NAME);
+      await waitFor(async () => (await qi.visible()) && (await qi.value()).endsWith('.cer'),
+        { timeout: 15_000, message: 'the save dialog proposing a .cer file' }).catch(async (e) => {
+        throw new Error(`${errorText(e)} (quick input: ${await qi.signature().catch(() => '?')} value ${await qi.value().catch(() => '?')})`);
+      });
+      await page.keyboard.press('Enter');
+      await page.locator('.tabs-container .tab', { hasText: 'Untitled' }).first().waitFor({ timeout: 20_000 }).catch(async () => {
+        throw new Error(`no steps document opened; notifications: ${await notificationsText(page)}`);
+      });
+      // The editor's rendered lines (wrapped lines come in pieces; spaces are rendered as no-break spaces).
+      const lines = async () => (await page.locator('.editor-group-container.active .view-lines .view-line').allTextContents()).map((l) => l.replace(/\u00a0/g, ' '));
+      const wanted = [`# Certificate credential for '${CERTIFICATE_NAME}'`, `az ad app credential reset --id ${sampleApp().clientId} --cert @`, path.basename(file)];
+      await waitFor(async () => {
+        const shown = await lines();
+        return wanted.every((w) => shown.some((l) => l.includes(w)));
+      }, { timeout: 15_000, message: 'the steps document with the az command to upload the certificate' }).catch(async (e) => {
+        throw new Error(`${errorText(e)}; it shows: ${(await lines().catch(() => [])).join(' / ').slice(0, 500)}`);
+      });
+      const pem = await waitFor(() => (fs.existsSync(file) && fs.readFileSync(file, 'utf8')) || undefined, { timeout: 10_000, message: `${file} to be written` });
+      if (!/-----BEGIN CERTIFICATE-----/.test(pem) || /PRIVATE KEY/.test(pem)) throw new Error(`${file} is not a public certificate alone`);
+      await registerOnSampleApp(pem);
+      await runCommand(page, 'Rampart: Sync Now');
+      await pickItem(page, 'Which connection to sync?', CERTIFICATE_NAME);
+      await openNotificationsCenter(page);
+      const seen = new Set<string>();
+      const outcome = await waitFor(async () => {
+        const bar = await statusBarText(page);
+        seen.add(bar);
+        if (bar.includes(`Rampart synced '${CERTIFICATE_NAME}'`)) return { ok: true, text: bar };
+        const failed = (await notificationsText(page)).split(' | ').find((t) => t.includes(`Sync of '${CERTIFICATE_NAME}' failed`));
+        return failed ? { ok: false, text: failed } : undefined;
+      }, { timeout: 60_000, interval: 200, message: `"Rampart synced '${CERTIFICATE_NAME}'" in the status bar` }).catch((e) => {
+        throw new Error(`${errorText(e)}; status bar seen: ${[...seen].slice(-3).join(' || ')}`);
+      });
+      if (!outcome.ok) throw new Error(`the sync with the new certificate failed: ${outcome.text}`);
+    },
+  },
+  {
+    // run.sh signed the real `az` in to the emulator and exported AZURE_CONFIG_DIR to code-server; the daemon runs
+    // `az account get-access-token` with it.
+    title: '"Azure CLI" from the palette: Rampart reads Azure as the az login, and the first sync succeeds',
+    run: async (page) => {
+      if (!process.env.AZURE_CONFIG_DIR) throw new Error('AZURE_CONFIG_DIR is not set: run.sh signs az in to the emulator before the UI phase');
+      await startConnect(page);
+      await answerFirstSteps(page, AZ_CLI_NAME, 'Azure CLI');
+      await answerNoOrganization(page);
+      await connectedNotice(page, AZ_CLI_NAME);
+    },
+  },
+  {
+    title: 'the Connections tree shows the Azure CLI connection',
+    run: (page) => connectionRow(page, AZ_CLI_NAME),
   },
 ];
 

@@ -3,7 +3,6 @@
  * the store file, the Rampart log files, and the state one suite hands to the next.
  */
 import * as fs from 'node:fs';
-import * as https from 'node:https';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RampartApi, RampartViewId, ViewItemSnapshot } from '../../../client/src/api';
@@ -11,6 +10,8 @@ import type { OrgChoice } from '../../../client/src/commands/organizationSteps';
 import type { ConnectionSummary, NewConnection, RunSummary } from '../../../server/src/protocol';
 import type { Scenario, ScenarioApp } from '../../emulator/scenario';
 import { readStoreFiles } from '../../../server/src/store/segmented-file';
+
+import { type ControlMethod, emulatorRequest } from '../shared/emulatorControl';
 
 export { waitFor, delay } from '../shared/wait';
 
@@ -104,28 +105,8 @@ export function emulatorConnection(name: string): NewConnection {
 
 // ---- the emulator's control endpoints (HTTPS with its own CA) ----
 
-let ca: Buffer | undefined;
-export function emulator(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', route: string, body?: unknown): Promise<unknown> {
-  ca ??= fs.readFileSync(env.caFile);
-  const url = new URL(env.emulatorUrl + route);
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = https.request(url, {
-      method, ca, agent: false,
-      headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if ((res.statusCode ?? 0) >= 300) return reject(new Error(`emulator ${method} ${route}: ${res.statusCode} ${text.slice(0, 300)}`));
-        try { resolve(text ? JSON.parse(text) : undefined); } catch { resolve(text); }
-      });
-    });
-    req.on('error', reject);
-    req.setTimeout(10_000, () => req.destroy(new Error(`emulator ${method} ${route}: timed out`)));
-    req.end(payload);
-  });
+export function emulator(method: ControlMethod, route: string, body?: unknown): Promise<unknown> {
+  return emulatorRequest(env.emulatorUrl, env.caFile, method, route, body);
 }
 
 // ---- the extension's commands ----
