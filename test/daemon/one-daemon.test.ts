@@ -11,7 +11,7 @@ import { endpointFor } from '../../server/src/host/endpoint';
 import { LOCK_FILE } from '../../server/src/host/lock';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import { APP, SECRET, TENANT, emulatorCloud, scenario } from './fixtures';
-import { SERVER, daemonPid, openWindow, rampart, run, stopDaemon, storeData, until, type Window } from './shared-daemon';
+import { SERVER, daemonPid, openWindow, rampart, run, stopDaemon, storeData, until, within, type Window } from './shared-daemon';
 
 describe('one daemon for all windows (real processes)', function () {
   // Generous: each test starts daemons (a 10 MB bundle each) on a 2-core machine that other suites load too.
@@ -82,7 +82,7 @@ describe('one daemon for all windows (real processes)', function () {
     const b = await open();
     const c = await connect(a, 'Crash');
     a.secrets.set(c.id, { secret: SECRET });
-    const [first] = await a.client.sendRequest(P.Sync.type, { connectionId: c.id });
+    const [first] = await within(60_000, 'the first sync', a.client.sendRequest(P.Sync.type, { connectionId: c.id }));
     assert.equal(first.status, 'succeeded', first.error);
     const before = await storeData(store);
 
@@ -93,20 +93,20 @@ describe('one daemon for all windows (real processes)', function () {
     await until('both windows to see it running', () => a.progress.length > 0 && b.progress.some((p) => p.runId !== first.id));
     const pid = await daemonPid(store);
     process.kill(pid, 'SIGKILL');
-    await Promise.all([a.closed, b.closed]);
+    await within(30_000, 'both windows to see their connection close', Promise.all([a.closed, b.closed]));
     a.close();
     b.close();
-    await assert.rejects(pending);
+    await assert.rejects(within(30_000, 'the pending sync request to fail', pending));
 
     // What the extension does when its connection drops: connect again, starting a daemon since none holds the lock.
     emu.clearFaults();
-    const [a2, b2] = await Promise.all([open(), open()]);
+    const [a2, b2] = await within(90_000, 'both windows to reconnect to a new daemon', Promise.all([open(), open()]));
     const pid2 = await daemonPid(store);
     assert.notEqual(pid2, pid);
     const lock = JSON.parse(await fs.readFile(path.join(store, LOCK_FILE), 'utf8'));
     assert.equal(lock.pid, pid2, 'the stale lock was taken over');
 
-    const [conn] = await b2.client.sendRequest(P.ListConnections.type);
+    const [conn] = await within(30_000, 'the connections from the new daemon', b2.client.sendRequest(P.ListConnections.type));
     const interrupted = conn.recentRuns.find((r) => r.id !== first.id)!;
     assert.equal(interrupted.status, 'failed');
     assert.equal(interrupted.errorCode, 'interrupted');
@@ -119,7 +119,7 @@ describe('one daemon for all windows (real processes)', function () {
     assert.equal(verify.code, 0, verify.out);
 
     a2.secrets.set(c.id, { secret: SECRET });
-    const [next] = await a2.client.sendRequest(P.Sync.type, { connectionId: c.id });
+    const [next] = await within(60_000, 'the sync after the crash', a2.client.sendRequest(P.Sync.type, { connectionId: c.id }));
     assert.equal(next.status, 'succeeded', next.error);
   });
 

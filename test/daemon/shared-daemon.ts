@@ -92,3 +92,17 @@ export async function until(what: string, cond: () => Promise<boolean> | boolean
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/**
+ * `promise`, or a failure naming `what` after `ms`: a step that hangs (rare, under load) says which one it was instead
+ * of the whole test timing out.
+ */
+export async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s waiting for ${what}`)), ms); });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
