@@ -93,25 +93,11 @@ export function roleAssignmentResource(scenario: Scenario, sub: ScenarioSubscrip
   const roleId = role?.id ?? ra.role;
   const scope = assignmentScope(sub, ra);
   const name = assignmentName(sub, ra);
-  const created = ra.createdOn ?? ASSIGNMENT_CREATED;
   return {
     id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
     name,
     type: 'Microsoft.Authorization/roleAssignments',
-    properties: {
-      roleDefinitionId: `/subscriptions/${sub.id}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`,
-      principalId: ra.principalId,
-      principalType: ra.principalType ?? 'User',
-      scope,
-      condition: ra.condition ?? null,
-      conditionVersion: ra.condition ? '2.0' : null,
-      createdOn: created,
-      updatedOn: created,
-      createdBy: ra.createdBy ?? null,
-      updatedBy: ra.createdBy ?? null,
-      delegatedManagedIdentityResourceId: null,
-      description: ra.description ?? null,
-    },
+    properties: assignmentProperties(ra, `/subscriptions/${sub.id}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`, scope),
   };
 }
 
@@ -132,24 +118,28 @@ export function groupAssignmentResource(scenario: Scenario, mg: ScenarioManageme
   const scope = `/providers/Microsoft.Management/managementGroups/${mg.id}`;
   const name = ra.name ?? stableGuid(`ra:mg:${mg.id}|${ra.principalId}|${ra.role}`.toLowerCase());
   const roleId = findRole(scenario, ra.role)?.id ?? ra.role;
-  const created = ra.createdOn ?? ASSIGNMENT_CREATED;
   return {
     id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
     name,
     type: 'Microsoft.Authorization/roleAssignments',
-    properties: {
-      roleDefinitionId: `${sub ? `/subscriptions/${sub}` : ''}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`,
-      principalId: ra.principalId,
-      principalType: ra.principalType ?? 'User',
-      scope,
-      condition: ra.condition ?? null,
-      conditionVersion: ra.condition ? '2.0' : null,
-      createdOn: created,
-      updatedOn: created,
-      createdBy: ra.createdBy ?? null,
-      updatedBy: ra.createdBy ?? null,
-      delegatedManagedIdentityResourceId: null,
-      description: ra.description ?? null,
-    },
+    properties: assignmentProperties(ra, `${sub ? `/subscriptions/${sub}` : ''}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`, scope),
+  };
+}
+
+function assignmentProperties(ra: ScenarioRoleAssignment, roleDefinitionId: string, scope: string): Record<string, unknown> {
+  const created = ra.createdOn ?? ASSIGNMENT_CREATED;
+  return {
+    roleDefinitionId,
+    principalId: ra.principalId,
+    principalType: ra.principalType ?? 'User',
+    scope,
+    condition: ra.condition ?? null,
+    conditionVersion: ra.condition ? '2.0' : null,
+    createdOn: created,
+    updatedOn: created,
+    createdBy: ra.createdBy ?? null,
+    updatedBy: ra.createdBy ?? null,
+    delegatedManagedIdentityResourceId: null,
+    description: ra.description ?? null,
   };
 }
