@@ -5,7 +5,7 @@
 import type { ArmRoute, ArmRouteContext } from './arm';
 import { canRead } from './arm-common';
 import { ArmError } from './http';
-import { allRoles, assignmentName, assignmentScope, roleAssignmentResource, roleDefinitionResource } from './roles';
+import { allRoles, assignmentName, assignmentScope, groupAncestors, groupAssignmentResource, roleAssignmentResource, roleDefinitionResource } from './roles';
 import type { ScenarioRoleAssignment, ScenarioSubscription } from './scenario';
 
 const SCOPE = '^(?<scope>/subscriptions/(?<sub>[^/]+)(?:/resourceGroups/(?<rg>[^/]+)(?:/providers/.+?)?)?)?';
@@ -40,6 +40,14 @@ function listAssignments(ctx: ArmRouteContext): unknown[] {
       if (!(inherited || (!atScope && ancestorOrSelf(requested, scope)))) continue;
       if (principal && ra.principalId.toLowerCase() !== principal.toLowerCase()) continue;
       out.push(roleAssignmentResource(ctx.state.scenario, sub, ra));
+    }
+  }
+  // Within a subscription, the assignments of the management groups above it apply too (inherited).
+  const inSub = ctx.sub?.id;
+  for (const mg of inSub ? groupAncestors(ctx.state.scenario, inSub) : []) {
+    for (const ra of mg.roleAssignments ?? []) {
+      if (principal && ra.principalId.toLowerCase() !== principal.toLowerCase()) continue;
+      out.push(groupAssignmentResource(ctx.state.scenario, mg, ra, inSub));
     }
   }
   return out;

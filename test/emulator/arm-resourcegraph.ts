@@ -4,7 +4,9 @@
  * request's subscriptions that the app may read (all it may read when none are given). Paging: options.$top (default
  * 100, at most 1000), options.$skip, and options.$skipToken, which names a snapshot of the first page's result: later
  * pages read that snapshot, as ARG's do (the query is not run again); $skip with a $skipToken reads that snapshot
- * from row $skip. A query that projects away `id` cannot page: it gets its first page with
+ * from row $skip. options.authorizationScopeFilter (default AtScopeAndBelow) picks the role assignments of
+ * authorizationresources: with AtScopeAndAbove or AtScopeAboveAndBelow, also those of the management groups above the
+ * subscriptions (resource-graph-tables.ts). A query that projects away `id` cannot page: it gets its first page with
  * resultTruncated "true" and no $skipToken. Only resultFormat objectArray is served.
  * Quota (scenario.resourceGraphQuota): `queries` requests per app per `windowSeconds` fixed window, every page
  * counting; each answer carries x-ms-user-quota-remaining and x-ms-user-quota-resets-after (hh:mm:ss); over quota
@@ -15,7 +17,7 @@ import type { ArmRoute, ArmRouteContext } from './arm';
 import { canRead } from './arm-common';
 import { ArmError } from './http';
 import { KqlError, parseKql, runKql, selectedTypes } from './kql';
-import { tableRows, type ArgRow } from './resource-graph-tables';
+import { SCOPE_FILTERS, tableRows, type ArgRow, type ScopeFilter } from './resource-graph-tables';
 
 export const RESOURCE_GRAPH_PATH = /^\/providers\/Microsoft\.ResourceGraph\/resources$/i;
 
@@ -23,7 +25,7 @@ interface QueryBody {
   query?: unknown;
   subscriptions?: unknown;
   managementGroups?: unknown;
-  options?: { $top?: unknown; $skip?: unknown; $skipToken?: unknown; resultFormat?: unknown };
+  options?: { $top?: unknown; $skip?: unknown; $skipToken?: unknown; resultFormat?: unknown; authorizationScopeFilter?: unknown };
 }
 
 /** Keeps a result for its $skipToken pages (the newest 32 results per emulator). */
@@ -104,9 +106,11 @@ function query(ctx: ArmRouteContext): { body: unknown } {
     if (body.managementGroups !== undefined) throw badRequest('UnsupportedScope', 'The emulator does not scope queries to management groups.');
     const wanted = Array.isArray(body.subscriptions) ? new Set(body.subscriptions.map((s) => String(s).toLowerCase())) : undefined;
     const subs = ctx.state.scenario.subscriptions.filter((s) => canRead(ctx.app, s.id) && (!wanted || wanted.has(s.id.toLowerCase())));
+    const filter = options.authorizationScopeFilter ?? 'AtScopeAndBelow';
+    if (!SCOPE_FILTERS.includes(filter as ScopeFilter)) throw badRequest('InvalidAuthorizationScopeFilter', `authorizationScopeFilter must be one of ${SCOPE_FILTERS.join(', ')}.`);
     try {
       const q = parseKql(body.query);
-      rows = runKql(q, tableRows(ctx.state.scenario, q.table, subs, selectedTypes(q)));
+      rows = runKql(q, tableRows(ctx.state.scenario, q.table, subs, selectedTypes(q), filter as ScopeFilter));
       truncated = q.project !== undefined && !q.project.some((c) => c.name === 'id');
     } catch (e) {
       if (e instanceof KqlError) throw badRequest('InvalidQuery', `Query is invalid. ${e.message}`);

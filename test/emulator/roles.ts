@@ -4,7 +4,7 @@
  */
 import builtinRoles from './builtin-roles.json';
 import { stableGuid } from './http';
-import type { Scenario, ScenarioRoleAssignment, ScenarioSubscription } from './scenario';
+import type { Scenario, ScenarioManagementGroup, ScenarioRoleAssignment, ScenarioSubscription } from './scenario';
 
 export interface RoleDef {
   id: string;
@@ -93,24 +93,53 @@ export function roleAssignmentResource(scenario: Scenario, sub: ScenarioSubscrip
   const roleId = role?.id ?? ra.role;
   const scope = assignmentScope(sub, ra);
   const name = assignmentName(sub, ra);
-  const created = ra.createdOn ?? ASSIGNMENT_CREATED;
   return {
     id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
     name,
     type: 'Microsoft.Authorization/roleAssignments',
-    properties: {
-      roleDefinitionId: `/subscriptions/${sub.id}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`,
-      principalId: ra.principalId,
-      principalType: ra.principalType ?? 'User',
-      scope,
-      condition: ra.condition ?? null,
-      conditionVersion: ra.condition ? '2.0' : null,
-      createdOn: created,
-      updatedOn: created,
-      createdBy: ra.createdBy ?? null,
-      updatedBy: ra.createdBy ?? null,
-      delegatedManagedIdentityResourceId: null,
-      description: ra.description ?? null,
-    },
+    properties: assignmentProperties(ra, `/subscriptions/${sub.id}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`, scope),
+  };
+}
+
+/** The management groups above subscription `sub`, nearest first (the group holding it, its parent, ...). */
+export function groupAncestors(scenario: Scenario, sub: string): ScenarioManagementGroup[] {
+  const groups = scenario.managementGroups ?? [];
+  const byId = (id: string | undefined) => groups.find((g) => g.id.toLowerCase() === id?.toLowerCase());
+  const out: ScenarioManagementGroup[] = [];
+  for (let g = groups.find((x) => x.subscriptions?.some((s) => s.toLowerCase() === sub.toLowerCase())); g && !out.includes(g); g = byId(g.parent)) out.push(g);
+  return out;
+}
+
+/**
+ * A role assignment made at a management group. Listed within subscription `sub` (inherited), its role definition id
+ * is subscription-prefixed, as ARM lists it there; as a Resource Graph row (no `sub`), the tenant-level id.
+ */
+export function groupAssignmentResource(scenario: Scenario, mg: ScenarioManagementGroup, ra: ScenarioRoleAssignment, sub?: string): Record<string, unknown> {
+  const scope = `/providers/Microsoft.Management/managementGroups/${mg.id}`;
+  const name = ra.name ?? stableGuid(`ra:mg:${mg.id}|${ra.principalId}|${ra.role}`.toLowerCase());
+  const roleId = findRole(scenario, ra.role)?.id ?? ra.role;
+  return {
+    id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+    name,
+    type: 'Microsoft.Authorization/roleAssignments',
+    properties: assignmentProperties(ra, `${sub ? `/subscriptions/${sub}` : ''}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`, scope),
+  };
+}
+
+function assignmentProperties(ra: ScenarioRoleAssignment, roleDefinitionId: string, scope: string): Record<string, unknown> {
+  const created = ra.createdOn ?? ASSIGNMENT_CREATED;
+  return {
+    roleDefinitionId,
+    principalId: ra.principalId,
+    principalType: ra.principalType ?? 'User',
+    scope,
+    condition: ra.condition ?? null,
+    conditionVersion: ra.condition ? '2.0' : null,
+    createdOn: created,
+    updatedOn: created,
+    createdBy: ra.createdBy ?? null,
+    updatedBy: ra.createdBy ?? null,
+    delegatedManagedIdentityResourceId: null,
+    description: ra.description ?? null,
   };
 }

@@ -74,6 +74,13 @@ export function validateScenario(s: unknown, label: string): asserts s is Scenar
       const mg = g as Record<string, unknown>;
       if (mg.parent !== undefined && !(isStr(mg.parent) && ids.has(mg.parent.toLowerCase()))) fail(`managementGroups[${i}].parent is not one of the managementGroups`);
       if (mg.subscriptions !== undefined && !(Array.isArray(mg.subscriptions) && mg.subscriptions.every(isStr))) fail(`managementGroups[${i}].subscriptions must be an array of subscription ids`);
+      const ras = mg.roleAssignments ?? [];
+      if (!Array.isArray(ras)) fail(`managementGroups[${i}].roleAssignments must be an array`);
+      (ras as unknown[]).forEach((r, j) => {
+        if (!isObj(r) || !isStr(r.principalId) || !isStr(r.role)) fail(`managementGroups[${i}].roleAssignments[${j}] needs principalId and role`);
+        const role = (r as Record<string, string>).role;
+        if (!findRole(sc as unknown as Scenario, role)) fail(`managementGroups[${i}].roleAssignments[${j}].role '${role}' is neither a built-in role of the emulator nor in roleDefinitions`);
+      });
     });
   }
   if (sc.roleDefinitions !== undefined) {

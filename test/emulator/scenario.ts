@@ -37,6 +37,12 @@ export interface ScenarioManagementGroup {
   displayName?: string;
   parent?: string;
   subscriptions?: string[];
+  /**
+   * Role assignments made at the group (their `scope` is ignored): inherited by every subscription below it, listed
+   * in each one's role assignments with the group's scope; in Resource Graph only with authorizationScopeFilter
+   * AtScopeAndAbove or AtScopeAboveAndBelow.
+   */
+  roleAssignments?: ScenarioRoleAssignment[];
 }
 
 export interface ScenarioApp {

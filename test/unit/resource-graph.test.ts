@@ -4,6 +4,7 @@
  * pages, ARG's quota 429s, and the emulator's own query handling.
  */
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AzureSession, SdkSessionFactory } from '../../server/src/azure/clients';
 import { resolveCloud } from '../../server/src/azure/clouds';
@@ -11,7 +12,8 @@ import { SyncError } from '../../server/src/azure/errors';
 import { applySettings, DEFAULT_SETTINGS } from '../../server/src/core/settings';
 import { fingerprint, observe } from '../../server/src/evidence/evidence';
 import { collect } from '../../server/src/sync/collect';
-import { queryAll, PAGE_SIZE, ResourceGraphError } from '../../server/src/sync/resource-graph';
+import { ABOVE_AND_BELOW, queryAll, PAGE_SIZE, QUERIES, ResourceGraphError } from '../../server/src/sync/resource-graph';
+import { roleAssignmentRecord } from '../../server/src/sync/resource-graph-map';
 import type { Inventory } from '../../server/src/store/schema';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import type { Scenario } from '../emulator/scenario';
@@ -51,7 +53,9 @@ function traffic(emu: EmulatorHandle, from: number) {
   };
 }
 
-const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
+/** By id, then subscription: an assignment inherited from a management group is recorded once per subscription. */
+const byId = <T extends { id: string; subscriptionId?: string }>(rows: T[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id) || (a.subscriptionId ?? '').localeCompare(b.subscriptionId ?? ''));
+const evidence = (inv: Inventory) => observe(inv, NOW).map((o) => `${o.type} ${o.subject.toLowerCase()} ${o.subscriptionId} ${fingerprint(o)} ${o.status} ${o.reason ?? ''}`).sort();
 
 describe('sync through Azure Resource Graph', function () {
   this.timeout(60_000);
@@ -72,7 +76,6 @@ describe('sync through Azure Resource Graph', function () {
     assert.deepEqual(viaGraph.perSubscription, [], 'above the threshold no subscription is enumerated');
     assert.ok(viaGraph.graph.every((r) => r.status === 200));
 
-    const evidence = (inv: Inventory) => observe(inv, NOW).map((o) => `${o.type} ${o.subject.toLowerCase()} ${fingerprint(o)} ${o.status} ${o.reason ?? ''}`).sort();
     const a = evidence(enumerated);
     const b = evidence(graph);
     assert.ok(a.length > 60 && a.some((x) => / fail /.test(x)) && a.some((x) => / unknown /.test(x)), `the sample gives varied evidence (${a.length} rows)`);
@@ -113,6 +116,54 @@ describe('sync through Azure Resource Graph', function () {
     assert.equal(applySettings(DEFAULT_SETTINGS, { sync: { resourceGraphThreshold: 0 } }).resourceGraphThreshold, 0);
     assert.equal(applySettings(DEFAULT_SETTINGS, { sync: { resourceGraphThreshold: -1 } }, (m) => warnings.push(m)).resourceGraphThreshold, DEFAULT_SETTINGS.resourceGraphThreshold);
     assert.match(warnings[0], /resourceGraphThreshold: '-1' is not a whole number/);
+  });
+});
+
+/**
+ * The sample with an Owner assigned at a management group above PROD (in it) and DEV (in its child group); the
+ * third subscription is outside both.
+ */
+const GROUP_OWNER = '9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4';
+function withGroupOwner(): Scenario {
+  const scenario = JSON.parse(readFileSync(SAMPLE, 'utf8')) as Scenario;
+  scenario.managementGroups = [
+    { id: 'contoso-root', subscriptions: [PROD], roleAssignments: [{ principalId: GROUP_OWNER, principalType: 'Group', role: 'Owner' }] },
+    { id: 'contoso-apps', parent: 'contoso-root', subscriptions: [DEV] },
+  ];
+  return scenario;
+}
+const GROUP_SCOPE = '/providers/Microsoft.Management/managementGroups/contoso-root';
+
+describe('role assignments inherited from a management group', function () {
+  this.timeout(60_000);
+  let emu: EmulatorHandle;
+  before(async () => { emu = await startEmulator({ scenario: withGroupOwner() }); });
+  after(async () => { await emu?.stop(); });
+
+  it('gives the same records and evidence both ways, the Owner finding once per subscription below the group', async () => {
+    const enumerated = await read(emu, undefined);
+    const graph = await read(emu, 0);
+    const inherited = byId(enumerated.roleAssignments.filter((a) => a.scope === GROUP_SCOPE));
+    assert.deepEqual(inherited.map((a) => a.subscriptionId), [PROD, DEV].sort(), 'ARM lists it within each subscription below the group');
+    assert.ok(inherited.every((a) => a.roleName === 'Owner' && a.id.startsWith(`${GROUP_SCOPE}/providers/Microsoft.Authorization/roleAssignments/`)));
+    assert.deepEqual(byId(graph.roleAssignments), byId(enumerated.roleAssignments));
+    const a = evidence(enumerated);
+    assert.deepEqual(evidence(graph), a);
+    const findings = a.filter((x) => x.includes(`Group ${GROUP_OWNER} holds Owner at ${GROUP_SCOPE}`));
+    assert.equal(findings.length, 2, 'a failing finding in each subscription below the group');
+    assert.ok(findings.every((x) => / fail /.test(x)));
+  });
+
+  it('Resource Graph answers the group\'s assignment only with authorizationScopeFilter AtScopeAboveAndBelow, once', async () => {
+    const client = (await session(emu)).resourceGraph!();
+    const signal = new AbortController().signal;
+    const atGroup = (rows: Record<string, unknown>[]) => rows.map((r) => roleAssignmentRecord(r, { connectionId: 'c1', tenantId: emu.tenantId })).filter((x) => x.scope === GROUP_SCOPE);
+    const byDefault = await queryAll(client, QUERIES.roleAssignments, [PROD, DEV], signal);
+    assert.ok(byDefault.length > 0);
+    assert.deepEqual(atGroup(byDefault), [], 'the default filter (AtScopeAndBelow) misses it: without the filter the sync would too');
+    const above = await queryAll(client, QUERIES.roleAssignments, [PROD, DEV], signal, undefined, undefined, ABOVE_AND_BELOW);
+    assert.equal(atGroup(above).length, 1, 'one row for the group, though two subscriptions inherit it');
+    assert.equal(above.length, byDefault.length + 1);
   });
 });
 

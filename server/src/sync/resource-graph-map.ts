@@ -43,6 +43,34 @@ export function roleAssignmentRecord(r: Row, owned: Owned): RoleAssignmentRecord
   };
 }
 
+/**
+ * Assignments made at management groups (or the root, "/"), as ARG gives them (once each, no subscription), as the
+ * per-subscription path records them: once per subscription of `subscriptions` below the group, with that
+ * subscription's id and the role definition id prefixed by it, as ARM lists them there. `chains`: resourcecontainers
+ * subscription rows with `chain`, their properties.managementGroupAncestorsChain.
+ */
+export function inheritedAssignmentRecords(atGroups: RoleAssignmentRecord[], chains: Row[], subscriptions: string[]): RoleAssignmentRecord[] {
+  const groupsOf = new Map<string, Set<string>>();
+  for (const r of chains) {
+    const chain = Array.isArray(r.chain) ? r.chain as Props[] : [];
+    groupsOf.set(subscriptionOf(r).toLowerCase(), new Set(chain.map((g) => String(g?.name ?? '').toLowerCase())));
+  }
+  const seen = new Set<string>();
+  const out: RoleAssignmentRecord[] = [];
+  for (const a of atGroups) {
+    if (seen.has(a.id.toLowerCase())) continue;
+    seen.add(a.id.toLowerCase());
+    const group = /^\/providers\/microsoft\.management\/managementgroups\/([^/]+)$/i.exec(a.scope)?.[1]?.toLowerCase();
+    const atRoot = a.scope.replace(/\/+$/, '') === '';
+    const guid = a.roleDefinitionId.split('/').pop() ?? '';
+    for (const s of subscriptions) {
+      if (!atRoot && !(group && groupsOf.get(s.toLowerCase())?.has(group))) continue;
+      out.push({ ...a, subscriptionId: s, roleDefinitionId: `/subscriptions/${s}/providers/Microsoft.Authorization/roleDefinitions/${guid}` });
+    }
+  }
+  return out;
+}
+
 /** Whether a custom role may be assigned within subscription `s` (an assignable scope at, above or below it). */
 function assignableIn(scopes: string[], s: string): boolean {
   const sub = `/subscriptions/${s}`.toLowerCase();

@@ -4,13 +4,17 @@
  * hold stays on per-resource calls: Key Vault keys and secrets (management plane) are listed per vault.
  * The records are the same as the per-subscription path's (resource-graph-map.ts); the queries are below, in the
  * KQL subset the emulator parses (test/emulator/kql.ts).
+ * Role assignments made at a management group (or the root) apply to the subscriptions below it, and ARM lists them
+ * with each one's; ARG returns authorization resources at and below the query's scopes unless asked
+ * (authorizationScopeFilter AtScopeAboveAndBelow), and then once per group: the subscriptions' management group
+ * chains say which of them inherit it.
  */
-import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
+import type { AuthorizationScopeFilter, ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { Inventory, KeyVaultRecord, SubscriptionRecord } from '../store/schema';
 import { readVaultContents } from './collect-posture';
 import type { Pool } from './pool';
 import {
-  type Row, keyVaultRecord, publicIpRecord, resourceGroupRecord, roleAssignmentRecord, roleDefinitionRecords, secureScoreRecordsOf,
+  type Row, inheritedAssignmentRecords, keyVaultRecord, publicIpRecord, resourceGroupRecord, roleAssignmentRecord, roleDefinitionRecords, secureScoreRecordsOf,
   storageAccountRecord, subscriptionRecord,
 } from './resource-graph-map';
 
@@ -41,6 +45,12 @@ export const QUERIES = {
   secureScores: "securityresources | where type in~ ('microsoft.security/securescores', 'microsoft.security/securescores/securescorecontrols') | project id, name, type, subscriptionId, properties",
 } as const;
 
+/** The management groups above each subscription (nearest first), read only when some assignment is made at one. */
+export const GROUP_CHAINS_QUERY = "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project id, subscriptionId, chain = properties.managementGroupAncestorsChain";
+
+/** authorizationresources queries: the assignments (and custom roles) of the management groups above too. */
+export const ABOVE_AND_BELOW: AuthorizationScopeFilter = 'AtScopeAboveAndBelow';
+
 export class ResourceGraphError extends Error {}
 
 /**
@@ -54,11 +64,12 @@ export class ResourceGraphError extends Error {}
 export async function queryAll<T = Row>(
   client: ResourceGraphClient, query: string, subscriptions: string[], abortSignal: AbortSignal,
   run: <R>(task: () => Promise<R>) => Promise<R> = (t) => t(), map: (row: Row) => T = (row) => row as T,
+  authorizationScopeFilter?: AuthorizationScopeFilter,
 ): Promise<T[]> {
   const batches: (string[] | undefined)[] = subscriptions.length ? [] : [undefined];
   for (let i = 0; i < subscriptions.length; i += BATCH_SIZE) batches.push(subscriptions.slice(i, i + BATCH_SIZE));
   const page = async (batch: string[] | undefined, skipToken?: string, skip?: number) => {
-    const r = await run(() => client.resources({ query, subscriptions: batch, options: { resultFormat: 'objectArray', top: PAGE_SIZE, skipToken, skip } }, { abortSignal }));
+    const r = await run(() => client.resources({ query, subscriptions: batch, options: { resultFormat: 'objectArray', top: PAGE_SIZE, skipToken, skip, authorizationScopeFilter } }, { abortSignal }));
     const data = rowsOf(r.data);
     if (!data) throw new ResourceGraphError('Azure Resource Graph answered without a row array (resultFormat objectArray).');
     if (r.resultTruncated === 'true' && !r.skipToken) {
@@ -136,16 +147,30 @@ export async function readThroughResourceGraph(g: GraphReadContext, inv: Invento
   const total = Object.keys(QUERIES).length;
   let done = 0;
   const tick = (what: string) => g.progress(`Resource Graph: ${what}`, ++done, total);
-  const query = async <T>(what: string, q: string, map: (row: Row) => T) => {
-    const rows = await g.step(`${what} (Resource Graph)`, undefined, () => queryAll(g.client, q, ids, g.abortSignal, (t) => g.pool.run(t), map));
+  const read = <T>(what: string, q: string, map: (row: Row) => T, filter?: AuthorizationScopeFilter) =>
+    g.step(`${what} (Resource Graph)`, undefined, () => queryAll(g.client, q, ids, g.abortSignal, (t) => g.pool.run(t), map, filter));
+  const query = async <T>(what: string, q: string, map: (row: Row) => T, filter?: AuthorizationScopeFilter) => {
+    const rows = await read(what, q, map, filter);
     tick(what);
     return rows;
+  };
+  const assignmentsWithInherited = async () => {
+    const rows = await read('role assignments', QUERIES.roleAssignments, (r) => roleAssignmentRecord(r, owned), ABOVE_AND_BELOW);
+    // A management group's assignment has no subscription (and comes once per batch of subscriptions below it).
+    const inSubs = rows.filter((a) => a.subscriptionId);
+    const atGroups = rows.filter((a) => !a.subscriptionId);
+    if (atGroups.length) {
+      const chains = await read('management groups of the subscriptions', GROUP_CHAINS_QUERY, (r) => r);
+      inSubs.push(...inheritedAssignmentRecords(atGroups, chains, ids));
+    }
+    tick('role assignments');
+    return inSubs;
   };
   const typeOf = (r: Row) => String(r.type ?? '').toLowerCase();
   const [groups, assignments, definitions, scores] = await Promise.all([
     query('resource groups', QUERIES.resourceGroups, (r) => resourceGroupRecord(r, owned)),
-    query('role assignments', QUERIES.roleAssignments, (r) => roleAssignmentRecord(r, owned)),
-    query('role definitions', QUERIES.roleDefinitions, (r) => r),
+    assignmentsWithInherited(),
+    query('role definitions', QUERIES.roleDefinitions, (r) => r, ABOVE_AND_BELOW),
     query('secure scores', QUERIES.secureScores, (r) => r),
     (async () => {
       const resources = await query('resources', QUERIES.resources, (r) => r);
