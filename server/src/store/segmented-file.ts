@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { Adapter } from 'lowdb';
 import { AtomicJsonFile, StoreCorruptError, readJson, syncDir, writeJsonFile } from './atomic-file';
 import { type EvidenceRecord, type Inventory, type StoreData, SCHEMA_VERSION, emptyInventory } from './schema';
+import { append } from '../util/arrays';
 
 export const SEGMENT_DIR = 'segments';
 
@@ -188,10 +189,6 @@ function shape(rows: Rows): string {
   return [rows.evidence.length, ...Object.entries(rows.inventory ?? {}).map(([t, r]) => `${t}:${r.length}`).sort()].join(',');
 }
 
-/** Pushes without spreading (a spread of 100,000 arguments overflows the stack). */
-function append<T>(target: T[], rows: T[]): void {
-  for (const r of rows) target.push(r);
-}
 
 /**
  * The store in a folder as it is on disk (rampart.json with its segments' rows), read without recovering, migrating

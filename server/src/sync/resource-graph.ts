@@ -17,6 +17,7 @@ import {
   type Row, inheritedAssignmentRecords, keyVaultRecord, publicIpRecord, resourceGroupRecord, roleAssignmentRecord, roleDefinitionRecords, secureScoreRecordsOf,
   storageAccountRecord, subscriptionRecord,
 } from './resource-graph-map';
+import { append } from '../util/arrays';
 
 /** Rows per page: ARG's maximum. */
 export const PAGE_SIZE = 1000;
@@ -161,7 +162,7 @@ export async function readThroughResourceGraph(g: GraphReadContext, inv: Invento
     const atGroups = rows.filter((a) => !a.subscriptionId);
     if (atGroups.length) {
       const chains = await read('management groups of the subscriptions', GROUP_CHAINS_QUERY, (r) => r);
-      inSubs.push(...inheritedAssignmentRecords(atGroups, chains, ids));
+      append(inSubs, inheritedAssignmentRecords(atGroups, chains, ids));
     }
     tick('role assignments');
     return inSubs;
@@ -174,27 +175,30 @@ export async function readThroughResourceGraph(g: GraphReadContext, inv: Invento
     query('secure scores', QUERIES.secureScores, (r) => r),
     (async () => {
       const resources = await query('resources', QUERIES.resources, (r) => r);
-      inv.storageAccounts.push(...resources.filter((r) => typeOf(r) === STORAGE).map((r) => storageAccountRecord(r, owned)));
-      inv.publicIps.push(...resources.filter((r) => typeOf(r) === PUBLIC_IP).map((r) => publicIpRecord(r, owned)));
+      append(inv.storageAccounts, resources.filter((r) => typeOf(r) === STORAGE).map((r) => storageAccountRecord(r, owned)));
+      append(inv.publicIps, resources.filter((r) => typeOf(r) === PUBLIC_IP).map((r) => publicIpRecord(r, owned)));
       const vaults = resources.filter((r) => typeOf(r) === VAULT).map((r) => keyVaultRecord(r, owned));
-      inv.keyVaults.push(...vaults);
+      append(inv.keyVaults, vaults);
       await readVaultsContents(g, inv, vaults);
       tick('key vault contents');
     })(),
   ]);
-  inv.resourceGroups.push(...groups);
-  inv.roleAssignments.push(...assignments);
-  inv.roleDefinitions.push(...roleDefinitionRecords(definitions, ids, assignments, owned));
-  inv.secureScores.push(...secureScoreRecordsOf(scores, owned));
+  append(inv.resourceGroups, groups);
+  append(inv.roleAssignments, assignments);
+  append(inv.roleDefinitions, roleDefinitionRecords(definitions, ids, assignments, owned));
+  append(inv.secureScores, secureScoreRecordsOf(scores, owned));
 }
 
 /** Keys and secrets are not in Resource Graph: listed per vault, as on the per-subscription path. */
 async function readVaultsContents(g: GraphReadContext, inv: Inventory, vaults: KeyVaultRecord[]): Promise<void> {
   const bySub = new Map<string, KeyVaultRecord[]>();
-  for (const v of vaults) bySub.set(v.subscriptionId, [...bySub.get(v.subscriptionId) ?? [], v]);
+  for (const v of vaults) {
+    const list = bySub.get(v.subscriptionId);
+    if (list) list.push(v); else bySub.set(v.subscriptionId, [v]);
+  }
   await Promise.all([...bySub].map(async ([s, list]) => {
     const r = await readVaultContents(g.session, s, list, g.owned, (what, fn) => g.step(what, s, fn), g.abortSignal, (t) => g.pool.run(t));
-    inv.vaultKeys.push(...r.keys);
-    inv.vaultSecrets.push(...r.secrets);
+    append(inv.vaultKeys, r.keys);
+    append(inv.vaultSecrets, r.secrets);
   }));
 }
