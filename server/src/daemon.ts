@@ -15,7 +15,7 @@ import { registerRolesHandlers } from './roles-server';
 import { registerOrganizationHandlers } from './organizations-server';
 import { LINT_CAPABILITIES, registerLintFeatures } from './lint-server/register';
 import type { LintDocuments } from './lint-server/documents';
-import { syncedSubscriptions, TenantRoleCache } from './core/synced-tenant';
+import { syncedSubscriptions } from './core/synced-tenant';
 import { VERSION } from './version';
 
 export type { DaemonOptions } from './host/core';
@@ -27,7 +27,6 @@ export class Daemon {
   private canPullConfiguration = false;
   private detach?: () => void;
   private lint?: LintDocuments;
-  private readonly tenantRoles = new TenantRoleCache(() => this.core.current?.store.data);
 
   constructor(private readonly connection: Connection, coreOrOptions: DaemonCore | DaemonOptions) {
     this.ownsCore = !(coreOrOptions instanceof DaemonCore);
@@ -46,7 +45,7 @@ export class Daemon {
   register(): void {
     const c = this.connection;
     // A sync may have brought other role definitions: this client's role-drift notes (RP030) follow.
-    this.detach = this.core.attach(c, () => { if (this.tenantRoles.refresh()) this.lint?.tenantChanged(); });
+    this.detach = this.core.attach(c, (_reason, rolesChanged) => { if (rolesChanged) this.lint?.tenantChanged(); });
     c.onInitialize(async (params) => {
       this.canPullConfiguration = !!params.capabilities.workspace?.configuration;
       await this.core.open(params.initializationOptions as P.DaemonSettings | undefined);
@@ -107,7 +106,7 @@ export class Daemon {
     });
     registerExportHandlers(c, { service: () => this.svc(), clock: this.core.options.clock, changed: (reason) => this.changed(reason) });
     this.lint = registerLintFeatures(c, {
-      log: this.core.log, tenantRoles: () => this.tenantRoles.current(), subscriptions: () => syncedSubscriptions(this.core.current?.store.data),
+      log: this.core.log, tenantRoles: () => this.core.tenantRoles.current(), subscriptions: () => syncedSubscriptions(this.core.current?.store.data),
     });
     registerRolesHandlers(c, { service: () => this.svc(), changed: (reason) => this.changed(reason) });
     registerOrganizationHandlers(c, { service: () => this.svc(), clock: this.core.options.clock, changed: (reason) => this.changed(reason) });

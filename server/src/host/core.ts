@@ -17,6 +17,7 @@ import type { ConnectionRecord } from '../store/schema';
 import { Store } from '../store/store';
 import type { Clock } from '../util/clock';
 import { VERSION } from '../version';
+import { TenantRoleCache } from '../core/synced-tenant';
 
 export interface DaemonOptions {
   storeDir: string;
@@ -47,7 +48,9 @@ export class DaemonCore {
   private staleTimer?: NodeJS.Timeout;
   private readonly sessions = new Set<Connection>();
   /** Per-session reactions to a change (a session's lint re-checks drift against the synced tenant). */
-  private readonly listeners = new Map<Connection, (reason: string) => void>();
+  private readonly listeners = new Map<Connection, (reason: string, rolesChanged: boolean) => void>();
+  /** The synced tenants' role definitions (RP030 role-drift), computed once per change for every client's lint. */
+  readonly tenantRoles = new TenantRoleCache(() => this.service?.store.data);
   readonly log: Logger;
 
   constructor(readonly options: DaemonOptions) {
@@ -58,7 +61,7 @@ export class DaemonCore {
   }
 
   /** A client connected; returns its detach. */
-  attach(connection: Connection, onChanged?: (reason: string) => void): () => void {
+  attach(connection: Connection, onChanged?: (reason: string, rolesChanged: boolean) => void): () => void {
     this.sessions.add(connection);
     if (onChanged) this.listeners.set(connection, onChanged);
     return () => {
@@ -126,7 +129,8 @@ export class DaemonCore {
     if (this.schedulerStarted) this.scheduler?.reschedule();
     this.broadcast(P.StoreChanged.type, { reason });
     this.scheduleStaleNotice();
-    for (const listener of this.listeners.values()) listener(reason);
+    const rolesChanged = this.tenantRoles.refresh();
+    for (const listener of this.listeners.values()) listener(reason, rolesChanged);
   }
 
   /** Progress of any sync, to every client. */
