@@ -43,7 +43,14 @@ export async function answerStep(page: Page, label: string, text: string, opts: 
   await qi.input.waitFor({ state: 'visible', timeout: 15_000 });
   const before = await qi.signature();
   if (text) await page.keyboard.type(text, { delay: 10 });
-  await waitFor(async () => (await qi.value()) === text, { timeout: 5_000, message: `the ${label} box to hold what was typed` });
+  // Keys typed while the command palette is still closing can be swallowed (seen on a loaded machine): then the box
+  // gets the text set as an input event, once, and must hold it.
+  const holds = async () => (await qi.value()) === text;
+  const typed = await waitFor(holds, { timeout: 5_000, message: '' }).then(() => true, () => false);
+  if (!typed) {
+    await qi.input.fill(text);
+    await waitFor(holds, { timeout: 5_000, message: `the ${label} box to hold what was typed` });
+  }
   if (opts.pick) {
     // Wait for the item to be the focused (first) match before accepting it.
     await waitFor(async () => {
