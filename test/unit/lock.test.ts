@@ -1,9 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as readline from 'node:readline';
 import { LOCK_FILE, acquireLock, liveHolder } from '../../server/src/host/lock';
+
+const TAKER = path.resolve(__dirname, '../fixtures/lock/taker.ts');
 
 /** A pid that was real a moment ago and is now gone. */
 function deadPid(): number {
@@ -49,6 +52,45 @@ describe('store lock', () => {
     await fs.writeFile(path.join(dir, LOCK_FILE), JSON.stringify({ pid: deadPid(), kind: 'daemon', startedAt: '', token: 'old' }));
     const results = await Promise.all(Array.from({ length: 8 }, () => acquireLock(dir, { kind: 'daemon' })));
     assert.equal(results.filter((r) => r.acquired).length, 1);
+  });
+
+  it('gives a stale lock to exactly one of several processes, round after round', async function () {
+    // The takers are real processes, so their file operations interleave as they would for daemons started together
+    // by two windows. Before the fix, a taker that found the stale lock already gone removed the lock another one had
+    // just created, and both held it: about one round in forty on this machine.
+    this.timeout(120_000);
+    const ROUNDS = 150;
+    const takers = Array.from({ length: 4 }, () => spawn(process.execPath, ['--import', 'tsx', TAKER], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    const answers = new Map<string, string[]>();
+    let onAnswer = () => undefined as void;
+    try {
+      await Promise.all(takers.map((t) => new Promise<void>((resolve, reject) => {
+        t.once('exit', (code) => reject(new Error(`a taker exited (${code}) before it was ready`)));
+        readline.createInterface({ input: t.stdout! }).on('line', (line) => {
+          if (line === 'ready') return resolve();
+          const [d, ...rest] = line.split(' ');
+          (answers.get(d) ?? answers.set(d, []).get(d)!).push(rest.join(' '));
+          onAnswer();
+        });
+      })));
+      const dead = deadPid();
+      const doubles: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const d = path.join(dir, `round-${round}`);
+        await fs.mkdir(d);
+        await fs.writeFile(path.join(d, LOCK_FILE), JSON.stringify({ pid: dead, kind: 'daemon', startedAt: '', token: 'old' }));
+        const all = new Promise<void>((resolve) => { onAnswer = () => { if (answers.get(d)?.length === takers.length) resolve(); }; });
+        const at = Date.now() + 20;
+        for (const t of takers) t.stdin!.write(`${d} ${at}\n`);
+        await all;
+        const got = answers.get(d)!;
+        assert.ok(got.every((a) => a === '0' || a === '1'), got.join('; '));
+        if (got.filter((a) => a === '1').length !== 1) doubles.push(round);
+      }
+      assert.deepEqual(doubles, [], `rounds in which the lock did not go to exactly one taker (of ${ROUNDS})`);
+    } finally {
+      for (const t of takers) t.kill();
+    }
   });
 
   it('release leaves a lock that is no longer its own', async () => {

@@ -11,6 +11,8 @@ import * as path from 'node:path';
 export const LOCK_FILE = 'rampart.lock';
 /** The log of a detached daemon, in the store folder next to its lock. */
 export const DAEMON_LOG = 'daemon.log';
+/** The log of the daemon before (one that crashed, say), kept when the next one starts. */
+export const PREVIOUS_DAEMON_LOG = 'daemon.previous.log';
 /** A takeover that has not finished in this time was abandoned by a process that died in the middle of it. */
 const TAKEOVER_STALE_MS = 10_000;
 
@@ -32,6 +34,15 @@ export type AcquireResult = { acquired: true; lock: HeldLock } | { acquired: fal
 export class HeldLock {
   private released = false;
   constructor(readonly file: string, readonly info: LockInfo) {}
+
+  /** Whether the lock file is still this holder's (nobody removed or replaced it). */
+  stillHeld(): boolean {
+    try {
+      return parseLock(readFileSync(this.file, 'utf8'))?.token === this.info.token;
+    } catch {
+      return false;
+    }
+  }
 
   /** Synchronous, so it also runs in a process 'exit' handler. */
   release(): void {
@@ -121,9 +132,13 @@ async function takeOverStale(file: string, seen: LockInfo | undefined): Promise<
     return;
   }
   try {
-    // Still the same stale lock (not one a faster process created meanwhile)? Then remove it.
-    const now = await readLock(file);
-    if (now?.token === seen?.token && !(now && isAlive(now.pid))) await fs.rm(file, { force: true });
+    // Under the guard nobody else removes the lock, and nobody creates one while it exists: a lock read here that is
+    // stale (or unreadable) is the one removed. No lock at all means another taker removed it already and may be
+    // creating its own right now: removing "nothing" then could remove that one, so nothing is removed.
+    const now = await readLockFile(file);
+    if (now === 'absent') return;
+    const stale = now === 'unreadable' ? seen === undefined : now.token === seen?.token && !isAlive(now.pid);
+    if (stale) await fs.rm(file, { force: true });
   } finally {
     await handle.close();
     await fs.rm(guard, { force: true });
@@ -131,11 +146,19 @@ async function takeOverStale(file: string, seen: LockInfo | undefined): Promise<
 }
 
 async function readLock(file: string): Promise<LockInfo | undefined> {
+  const r = await readLockFile(file);
+  return typeof r === 'string' ? undefined : r;
+}
+
+/** The lock, or whether there is none or it cannot be read (corrupt, or not ours to read). */
+async function readLockFile(file: string): Promise<LockInfo | 'absent' | 'unreadable'> {
+  let text: string;
   try {
-    return parseLock(await fs.readFile(file, 'utf8'));
-  } catch {
-    return undefined;
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'absent' : 'unreadable';
   }
+  return parseLock(text) ?? 'unreadable';
 }
 
 function parseLock(text: string): LockInfo | undefined {
