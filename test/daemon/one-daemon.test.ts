@@ -8,10 +8,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as P from '../../server/src/protocol';
 import { endpointFor } from '../../server/src/host/endpoint';
-import { LOCK_FILE } from '../../server/src/host/lock';
+import { DAEMON_LOG, LOCK_FILE, PREVIOUS_DAEMON_LOG } from '../../server/src/host/lock';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import { APP, SECRET, TENANT, emulatorCloud, scenario } from './fixtures';
-import { SERVER, daemonPid, openWindow, rampart, run, stopDaemon, storeData, until, within, type Window } from './shared-daemon';
+import { SERVER, daemonPid, openWindow, printDaemonState, rampart, run, stopDaemon, storeData, until, within, type Window } from './shared-daemon';
 
 describe('one daemon for all windows (real processes)', function () {
   // Generous: each test starts daemons (a 10 MB bundle each) on a 2-core machine that other suites load too.
@@ -26,7 +26,9 @@ describe('one daemon for all windows (real processes)', function () {
     emu = await startEmulator({ scenario: scenario() });
     store = await fs.mkdtemp(path.join(os.tmpdir(), 'rampart-one-daemon-'));
   });
-  afterEach(async () => {
+  afterEach(async function () {
+    // A failure says what the daemons did: their log and who holds the lock.
+    if (this.currentTest?.state === 'failed') await printDaemonState(store);
     for (const w of windows.splice(0)) w.close();
     await stopDaemon(store);
     await emu.stop();
@@ -105,6 +107,11 @@ describe('one daemon for all windows (real processes)', function () {
     assert.notEqual(pid2, pid);
     const lock = JSON.parse(await fs.readFile(path.join(store, LOCK_FILE), 'utf8'));
     assert.equal(lock.pid, pid2, 'the stale lock was taken over');
+    // The crashed daemon's log is kept for whoever wants to know what it was doing.
+    const previous = await fs.readFile(path.join(store, PREVIOUS_DAEMON_LOG), 'utf8');
+    assert.match(previous, /listening on /);
+    assert.match(previous, /Crash/, 'the crashed daemon logged the sync it was running');
+    assert.doesNotMatch(await fs.readFile(path.join(store, DAEMON_LOG), 'utf8'), /Crash/, 'the new log starts empty of it');
 
     const [conn] = await within(30_000, 'the connections from the new daemon', b2.client.sendRequest(P.ListConnections.type));
     const interrupted = conn.recentRuns.find((r) => r.id !== first.id)!;
@@ -171,6 +178,21 @@ describe('one daemon for all windows (real processes)', function () {
     assert.ok(sock.isSocket());
     assert.equal(sock.mode & 0o777, 0o600);
     assert.equal((await fs.stat(path.join(store, LOCK_FILE))).mode & 0o777, 0o600);
+  });
+
+  it('a daemon whose lock was taken from it leaves the socket and the lock to the new holder as it exits', async function () {
+    if (process.platform === 'win32') this.skip();
+    await open();
+    const pid = await daemonPid(store);
+    const endpoint = endpointFor(store);
+    // Another daemon holds the lock now (this test process stands in for it) and serves on the same path.
+    const theirs = { pid: process.pid, kind: 'daemon', socket: endpoint, startedAt: new Date().toISOString(), token: 'theirs' };
+    await fs.writeFile(path.join(store, LOCK_FILE), JSON.stringify(theirs));
+    process.kill(pid, 'SIGTERM');
+    await until(`pid ${pid} to exit`, () => { try { process.kill(pid, 0); return false; } catch { return true; } });
+    assert.ok((await fs.lstat(endpoint)).isSocket(), 'the socket is left for the holder');
+    assert.equal(JSON.parse(await fs.readFile(path.join(store, LOCK_FILE), 'utf8')).token, 'theirs');
+    await fs.rm(path.join(store, LOCK_FILE));
   });
 
   it('a daemon waits while a CLI command holds the store, then serves', async () => {

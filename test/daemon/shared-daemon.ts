@@ -4,12 +4,13 @@
  * socket with its own in-memory SecretStorage; the CLI is dist/cli.js.
  */
 import { spawn } from 'node:child_process';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type * as net from 'node:net';
 import { StreamMessageReader, StreamMessageWriter, createProtocolConnection, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
 import * as P from '../../server/src/protocol';
 import { connectOrStart } from '../../server/src/host/connect';
-import { isAlive, liveHolder } from '../../server/src/host/lock';
+import { DAEMON_LOG, LOCK_FILE, PREVIOUS_DAEMON_LOG, isAlive, liveHolder } from '../../server/src/host/lock';
 import { readStoreFiles } from '../../server/src/store/segmented-file';
 
 export const SERVER = path.resolve(__dirname, '../../dist/server.js');
@@ -40,9 +41,27 @@ export async function openWindow(storeDir: string, initializationOptions?: P.Dae
   client.onNotification(P.SyncProgressNotification.type, (p) => w.progress.push(p));
   client.onNotification(P.StoreChanged.type, (p) => w.storeChanged.push(p.reason));
   client.listen();
-  await client.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {}, initializationOptions });
+  // A daemon that drops the connection before answering fails the window here, instead of leaving it waiting forever.
+  const dropped = w.closed.then(() => { throw new Error(`the daemon closed the connection before answering initialize; its log:\n${daemonLog(storeDir)}`); });
+  await Promise.race([client.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {}, initializationOptions }), dropped]);
+  dropped.catch(() => undefined);
   await client.sendNotification('initialized', {});
   return w;
+}
+
+/** Prints the store's lock, its daemon log and its files: what a failed test needs to be understood. */
+export async function printDaemonState(storeDir: string): Promise<void> {
+  const read = (name: string) => fs.readFile(path.join(storeDir, name), 'utf8').catch((e: Error) => `(${e.message})`);
+  const files = await fs.readdir(storeDir).catch(() => []);
+  process.stdout.write(`--- store ${storeDir}: ${files.join(' ')}\n--- ${LOCK_FILE}: ${await read(LOCK_FILE)}--- ${PREVIOUS_DAEMON_LOG}:\n${await read(PREVIOUS_DAEMON_LOG)}--- ${DAEMON_LOG}:\n${await read(DAEMON_LOG)}---\n`);
+}
+
+function daemonLog(storeDir: string): string {
+  try {
+    return readFileSync(path.join(storeDir, DAEMON_LOG), 'utf8');
+  } catch (e) {
+    return `(${(e as Error).message})`;
+  }
 }
 
 /** The pid of the daemon holding the store's lock. */

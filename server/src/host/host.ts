@@ -5,13 +5,13 @@
  * and the socket are removed as the process exits; after a crash the next daemon takes the stale lock over and fails
  * the runs the dead one left running.
  */
-import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Daemon } from '../daemon';
 import { DaemonCore, type DaemonOptions } from './core';
 import { endpointFor, prepareEndpoint, restrictEndpoint } from './endpoint';
-import { DAEMON_LOG, type HeldLock, type LockInfo, acquireLockWaiting } from './lock';
+import { DAEMON_LOG, PREVIOUS_DAEMON_LOG, type HeldLock, type LockInfo, acquireLockWaiting, liveHolder } from './lock';
 import { socketConnection } from './session';
 
 /** How long a daemon waits for a CLI command holding the lock before giving up. */
@@ -41,7 +41,7 @@ export class DaemonHost {
   private readonly sockets = new Set<net.Socket>();
   private idleTimer?: NodeJS.Timeout;
   private logFile?: WriteStream;
-  private constructor(readonly endpoint: string, readonly core: DaemonCore, private readonly server: net.Server, private readonly options: HostOptions) {}
+  private constructor(readonly endpoint: string, readonly core: DaemonCore, private readonly server: net.Server, private readonly lock: HeldLock, private readonly options: HostOptions) {}
 
   /** Takes the lock (waiting for a CLI command to finish), listens, and serves until the process ends. */
   static async start(options: HostOptions): Promise<DaemonHost> {
@@ -51,7 +51,8 @@ export class DaemonHost {
     if (!r.acquired) throw new StoreBusyError(r.holder, options.storeDir);
     const lock = r.lock;
     process.on('exit', () => {
-      if (process.platform !== 'win32') rmSync(endpoint, { force: true });
+      // The socket path is the store's: only while the lock is still ours is the socket there ours to remove.
+      if (process.platform !== 'win32' && lock.stillHeld()) rmSync(endpoint, { force: true });
       lock.release();
     });
     let host: DaemonHost | undefined;
@@ -61,15 +62,22 @@ export class DaemonHost {
       onExitRequested: () => host?.exit('a client asked the daemon to restart'),
     });
     const server = net.createServer((socket) => host?.accept(socket));
-    host = new DaemonHost(endpoint, core, server, options);
+    host = new DaemonHost(endpoint, core, server, lock, options);
     // Every window depends on this process: one client's failure is logged, never the end of the daemon.
     process.on('unhandledRejection', (e) => core.log.error(`unexpected error: ${(e as Error)?.message ?? String(e)}`));
-    if (options.logToFile) host.logFile = createWriteStream(path.join(options.storeDir, DAEMON_LOG), { flags: 'w', mode: 0o600 });
-    await host.listen(lock);
+    if (options.logToFile) host.logFile = openLog(options.storeDir);
+    await host.listen();
     return host;
   }
 
-  private async listen(lock: HeldLock): Promise<void> {
+  private async listen(): Promise<void> {
+    const lock = this.lock;
+    // The socket path is the store's, whoever serves it: only the lock's holder may replace what is there.
+    if (!lock.stillHeld()) {
+      const holder = await liveHolder(this.options.storeDir);
+      if (holder) throw new StoreBusyError(holder, this.options.storeDir);
+      throw new Error(`The lock ${lock.file} was removed while this daemon started; start it again.`);
+    }
     await prepareEndpoint(this.endpoint);
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
@@ -89,7 +97,8 @@ export class DaemonHost {
   exit(why: string): void {
     this.core.log.info(`daemon exiting: ${why}`);
     this.core.close();
-    this.server.close();
+    // Closing a listening Unix socket unlinks its path, which is a successor's if the lock has changed hands.
+    if (this.lock.stillHeld()) this.server.close();
     for (const s of this.sockets) s.destroy();
     const exit = this.options.exit ?? ((code: number) => process.exit(code));
     if (this.logFile) this.logFile.end(() => exit(0));
@@ -127,4 +136,15 @@ export class DaemonHost {
   private writeLog(level: string, line: string): void {
     this.logFile?.write(`${new Date().toISOString()} [${level}] ${line}\n`);
   }
+}
+
+/** This daemon's log; the one before (a daemon that crashed, say) is kept beside it as daemon.previous.log. */
+function openLog(storeDir: string): WriteStream {
+  const file = path.join(storeDir, DAEMON_LOG);
+  try {
+    renameSync(file, path.join(storeDir, PREVIOUS_DAEMON_LOG));
+  } catch {
+    // No daemon ran here before.
+  }
+  return createWriteStream(file, { flags: 'w', mode: 0o600 });
 }
