@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { LOCK_FILE, acquireLock, liveHolder } from '../../server/src/host/lock';
+import { LOCK_FILE, acquireLock, liveHolder, processIdentity } from '../../server/src/host/lock';
 
 const TAKER = path.resolve(__dirname, '../fixtures/lock/taker.ts');
 
@@ -41,6 +41,28 @@ describe('store lock', () => {
     const r = await acquireLock(dir, { kind: 'daemon', socket: '/new' });
     assert.ok(r.acquired);
     assert.equal((await liveHolder(dir))?.socket, '/new');
+  });
+
+  it('takes over a lock whose pid now belongs to another process (pid reused, after a reboot say)', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const mine = processIdentity(process.pid);
+    assert.match(mine ?? '', /^[0-9a-f-]{36}\/\d+$/, 'boot id / start time');
+    // Field 22 of /proc/self/stat (this process's command name, "node", has no space).
+    assert.equal(mine!.split('/')[1], (await fs.readFile('/proc/self/stat', 'utf8')).split(' ')[21]);
+    // This process's pid, recorded by a process that started at another moment: not this one.
+    const stale = { pid: process.pid, process: `${mine!.split('/')[0]}/1`, kind: 'daemon', socket: '/gone', startedAt: '', token: 'reused' };
+    await fs.writeFile(path.join(dir, LOCK_FILE), JSON.stringify(stale));
+    assert.equal(await liveHolder(dir), undefined);
+    const r = await acquireLock(dir, { kind: 'cli' });
+    assert.ok(r.acquired, 'taken over');
+    assert.equal(r.lock.info.process, mine, 'the new lock records which process holds it');
+    r.lock.release();
+    // The same pid and the same process: live. A lock from before identities were recorded: the pid decides.
+    for (const held of [{ ...stale, process: mine }, { ...stale, process: undefined }]) {
+      await fs.writeFile(path.join(dir, LOCK_FILE), JSON.stringify(held));
+      const again = await acquireLock(dir, { kind: 'cli' });
+      assert.ok(!again.acquired, JSON.stringify(held));
+    }
   });
 
   it('takes over an unreadable lock', async () => {

@@ -2,7 +2,8 @@
  * One writer per store: `rampart.lock` in the store folder names the process that works on the store (a daemon with
  * the socket it listens on, or a CLI command working in-process). It is created atomically (a complete temporary
  * file hard-linked into place, which fails if the lock exists), so a reader never sees a half-written lock. A lock
- * whose process is gone (a daemon killed with -9) is stale and taken over; a live one refuses.
+ * whose process is gone (a daemon killed with -9, or a pid reused by another process since) is stale and taken over; a
+ * live one refuses.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs, unlinkSync, readFileSync } from 'node:fs';
@@ -26,6 +27,11 @@ export interface LockInfo {
   startedAt: string;
   /** Tells this holder's lock from a later one of the same pid. */
   token: string;
+  /**
+   * Which process the pid was when the lock was taken (Linux: boot id and start time). A pid is reused, after a
+   * reboot especially: a lock naming a live pid that is another process now is stale. Absent where it cannot be read.
+   */
+  process?: string;
 }
 
 export type AcquireResult = { acquired: true; lock: HeldLock } | { acquired: false; holder: LockInfo };
@@ -70,21 +76,48 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Which process `pid` is, as far as the system tells: on Linux the boot id and the process's start time (in clock
+ * ticks since boot, field 22 of /proc/PID/stat, read after the command name, which may hold spaces and parentheses).
+ * Undefined elsewhere, or when the process is gone.
+ */
+export function processIdentity(pid: number): string | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const startTime = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return `${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}/${startTime}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the lock's process still runs: its pid is alive and, where the system tells, is still the same process. */
+export function holderAlive(info: LockInfo): boolean {
+  if (!isAlive(info.pid)) return false;
+  if (!info.process) return true;
+  const now = processIdentity(info.pid);
+  return now === undefined || now === info.process;
+}
+
 /** The lock's holder if a live process holds it; undefined when there is no lock or it is stale. */
 export async function liveHolder(storeDir: string): Promise<LockInfo | undefined> {
   const info = await readLock(lockFile(storeDir));
-  return info && isAlive(info.pid) ? info : undefined;
+  return info && holderAlive(info) ? info : undefined;
 }
 
 /** Takes the store's lock, taking over a stale one; refuses (with the holder) while a live process holds it. */
 export async function acquireLock(storeDir: string, what: { kind: LockKind; socket?: string }): Promise<AcquireResult> {
   await fs.mkdir(storeDir, { recursive: true, mode: 0o700 });
   const file = lockFile(storeDir);
-  const info: LockInfo = { pid: process.pid, kind: what.kind, socket: what.socket, startedAt: new Date().toISOString(), token: randomBytes(8).toString('hex') };
+  const info: LockInfo = {
+    pid: process.pid, process: processIdentity(process.pid), kind: what.kind, socket: what.socket,
+    startedAt: new Date().toISOString(), token: randomBytes(8).toString('hex'),
+  };
   for (let attempt = 0; attempt < 50; attempt++) {
     if (await createExclusive(file, info)) return { acquired: true, lock: new HeldLock(file, info) };
     const holder = await readLock(file);
-    if (holder && isAlive(holder.pid)) return { acquired: false, holder };
+    if (holder && holderAlive(holder)) return { acquired: false, holder };
     // Stale (its process died) or unreadable: one process at a time removes it, then everyone races to create.
     await takeOverStale(file, holder);
   }
@@ -137,7 +170,7 @@ async function takeOverStale(file: string, seen: LockInfo | undefined): Promise<
     // creating its own right now: removing "nothing" then could remove that one, so nothing is removed.
     const now = await readLockFile(file);
     if (now === 'absent') return;
-    const stale = now === 'unreadable' ? seen === undefined : now.token === seen?.token && !isAlive(now.pid);
+    const stale = now === 'unreadable' ? seen === undefined : now.token === seen?.token && !holderAlive(now);
     if (stale) await fs.rm(file, { force: true });
   } finally {
     await handle.close();
