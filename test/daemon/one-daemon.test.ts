@@ -8,10 +8,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as P from '../../server/src/protocol';
 import { endpointFor } from '../../server/src/host/endpoint';
-import { DAEMON_LOG, LOCK_FILE, PREVIOUS_DAEMON_LOG } from '../../server/src/host/lock';
+import { DAEMON_ERRORS_LOG, DAEMON_LOG, LOCK_FILE, PREVIOUS_DAEMON_LOG } from '../../server/src/host/lock';
+import { DaemonStartError, connectOrStart } from '../../server/src/host/connect';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import { APP, SECRET, TENANT, emulatorCloud, scenario } from './fixtures';
-import { SERVER, daemonPid, openWindow, printDaemonState, rampart, run, stopDaemon, storeData, until, within, type Window } from './shared-daemon';
+import { ENV, SERVER, daemonPid, openWindow, printDaemonState, rampart, run, stopDaemon, storeData, until, within, type Window } from './shared-daemon';
 
 describe('one daemon for all windows (real processes)', function () {
   // Generous: each test starts daemons (a 10 MB bundle each) on a 2-core machine that other suites load too.
@@ -193,6 +194,27 @@ describe('one daemon for all windows (real processes)', function () {
     assert.ok((await fs.lstat(endpoint)).isSocket(), 'the socket is left for the holder');
     assert.equal(JSON.parse(await fs.readFile(path.join(store, LOCK_FILE), 'utf8')).token, 'theirs');
     await fs.rm(path.join(store, LOCK_FILE));
+  });
+
+  it('a daemon that cannot start says why in the error the window shows', async function () {
+    if (process.platform === 'win32') this.skip();
+    // The socket folder is a symlink (someone could point it anywhere): the daemon refuses it, before any log is open.
+    const sockets = await fs.mkdtemp(path.join(os.tmpdir(), 'rampart-sockets-'));
+    const elsewhere = await fs.mkdtemp(path.join(os.tmpdir(), 'rampart-elsewhere-'));
+    try {
+      await fs.symlink(elsewhere, path.join(sockets, `rampart-${process.getuid!()}`));
+      const env = { ...ENV, RAMPART_SOCKET_DIR: sockets };
+      await assert.rejects(connectOrStart({ storeDir: store, serverModule: SERVER, env, timeoutMs: 60_000 }), (e: Error) => {
+        assert.ok(e instanceof DaemonStartError, e.stack);
+        assert.match(e.message, /did not start \(exit code 1: rampart daemon: The socket folder \S+ is not a folder owned by you: remove it, or set RAMPART_SOCKET_DIR/);
+        return true;
+      });
+      assert.match(await fs.readFile(path.join(store, DAEMON_ERRORS_LOG), 'utf8'), /is not a folder owned by you/);
+      assert.deepEqual(await fs.readdir(elsewhere), [], 'nothing was created through the symlink');
+    } finally {
+      await fs.rm(sockets, { recursive: true, force: true });
+      await fs.rm(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('a daemon waits while a CLI command holds the store, then serves', async () => {

@@ -5,9 +5,10 @@
  * which calls it again when the connection drops, so windows reconnect after a crash.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { DAEMON_LOG, liveHolder } from './lock';
+import { DAEMON_ERRORS_LOG, DAEMON_LOG, liveHolder } from './lock';
 
 export interface StartDaemonOptions {
   storeDir: string;
@@ -42,11 +43,15 @@ export async function connectOrStart(o: StartDaemonOptions): Promise<net.Socket>
       if (!toldWaiting) o.log?.(`Waiting for the rampart process (pid ${holder.pid}) working on the store to finish`);
       toldWaiting = true;
     } else if (!child || child.exitCode !== null || child.signalCode !== null) {
-      if (spawned >= 3) throw new DaemonStartError(`The Rampart daemon did not start (${lastExit}); see ${path.join(o.storeDir, DAEMON_LOG)}.`);
-      child = spawnDaemon(o);
+      if (spawned >= 3) throw new DaemonStartError(`The Rampart daemon did not start (${lastExit}); see ${path.join(o.storeDir, DAEMON_LOG)} and ${DAEMON_ERRORS_LOG} beside it.`);
+      const { child: started, errors } = spawnDaemon(o);
+      child = started;
       spawned++;
-      const started = child;
-      started.once('exit', (code, signal) => { lastExit = signal ? `killed by ${signal}` : `exit code ${code}`; });
+      started.once('exit', (code, signal) => {
+        // What it wrote before it ended (the daemon's own log may not exist yet): the reason, for the window to show.
+        const said = errors().trim().split('\n').filter(Boolean).pop();
+        lastExit = `${signal ? `killed by ${signal}` : `exit code ${code}`}${said ? `: ${said}` : ''}`;
+      });
       o.log?.(`Started the Rampart daemon (pid ${started.pid}) for ${o.storeDir}`);
     }
     if (Date.now() > deadline) throw new DaemonStartError(`No Rampart daemon answered for ${o.storeDir} in time${lastExit ? ` (${lastExit})` : ''}; see ${path.join(o.storeDir, DAEMON_LOG)}.`);
@@ -63,15 +68,49 @@ export function connectSocket(endpoint: string): Promise<net.Socket | undefined>
   });
 }
 
-/** Detached, in its own process group, with no stdio tied to ours: it outlives the window that started it. */
-function spawnDaemon(o: StartDaemonOptions): ChildProcess {
+/**
+ * Detached, in its own process group, with no stdio tied to ours: it outlives the window that started it. Its stderr
+ * (a start that fails, an uncaught crash) goes to daemon-errors.log in the store folder; `errors()` reads what this
+ * child wrote there.
+ */
+function spawnDaemon(o: StartDaemonOptions): { child: ChildProcess; errors(): string } {
   const args = [o.serverModule, '--store', o.storeDir, '--listen'];
   if (o.idleExitMs !== undefined) args.push('--idle-exit-ms', String(o.idleExitMs));
-  const child = spawn(o.execPath ?? process.execPath, args, {
-    detached: true, stdio: 'ignore', windowsHide: true,
-    env: { ...(o.env ?? process.env), ELECTRON_RUN_AS_NODE: '1' },
-  });
+  const errorsFile = path.join(o.storeDir, DAEMON_ERRORS_LOG);
+  let stderr: number | 'ignore' = 'ignore';
+  let from = 0;
+  try {
+    stderr = openSync(errorsFile, 'a', 0o600);
+    from = fstatSync(stderr).size;
+  } catch {
+    // The store folder cannot take it: the daemon then reports into its own log only.
+  }
+  let child: ChildProcess;
+  try {
+    child = spawn(o.execPath ?? process.execPath, args, {
+      detached: true, stdio: ['ignore', 'ignore', stderr], windowsHide: true,
+      env: { ...(o.env ?? process.env), ELECTRON_RUN_AS_NODE: '1' },
+    });
+  } finally {
+    if (typeof stderr === 'number') closeSync(stderr);
+  }
   child.on('error', () => undefined);
   child.unref();
-  return child;
+  return { child, errors: () => readFrom(errorsFile, from) };
+}
+
+/** The file's text from `offset` on, at most 4 KB of it ('' when unreadable). */
+function readFrom(file: string, offset: number): string {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(4096);
+      const n = readSync(fd, buf, 0, buf.length, offset);
+      return buf.subarray(0, n).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
 }

@@ -14,6 +14,8 @@ export const LOCK_FILE = 'rampart.lock';
 export const DAEMON_LOG = 'daemon.log';
 /** The log of the daemon before (one that crashed, say), kept when the next one starts. */
 export const PREVIOUS_DAEMON_LOG = 'daemon.previous.log';
+/** What detached daemons wrote to stderr: a start that failed before its log was open, an uncaught crash. */
+export const DAEMON_ERRORS_LOG = 'daemon-errors.log';
 /** A takeover that has not finished in this time was abandoned by a process that died in the middle of it. */
 const TAKEOVER_STALE_MS = 10_000;
 
