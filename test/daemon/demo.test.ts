@@ -25,10 +25,14 @@ describe('npm run demo', function () {
         p.on('close', (c) => resolve({ code: c, out }));
       });
       assert.equal(code, 0, out);
-      assert.match(out, /succeeded\s+3 subscriptions, 12 resource groups, 54 role assignments/);
+      assert.match(out, /succeeded\s+3 subscriptions, 12 resource groups, 57 role assignments/);
       assert.match(out, /Evidence by control/);
       for (const control of ['CC6.1', 'CC6.2', 'CC6.3', 'CC6.6', 'CC6.7', 'CC7.1']) assert.match(out, new RegExp(`${control.replace('.', '\\.')}\\s+\\S`));
-      assert.match(out, /Findings \(\d+\)/);
+      assert.match(out, /Findings \(\d+, \d+ distinct\)/);
+      // Elevated access at the tenant root, inherited by the three subscriptions: one line, with how to remove it.
+      const atRoot = out.split('\n').filter((l) => l.includes('holds User Access Administrator at the tenant root (/)'));
+      assert.equal(atRoot.length, 1, out);
+      assert.match(atRoot[0], /az role assignment delete --assignee \S+ --role "User Access Administrator" --scope \/ \(in 3 subscriptions\)$/);
       // The organization tree with grades, and one grade's explanation.
       assert.match(out, /Organizations \(grade, coverage\)\n\s+Contoso Group <contoso\.com>\s+[A-F] \d+\/100\s+coverage \d+%/);
       assert.match(out, /\n\s{4}Contoso, Inc\. Azure <contoso\.com>\s+[A-F] \d+\/100\s+coverage \d+%\s+private\s+\[Contoso \(emulated\)\]/);

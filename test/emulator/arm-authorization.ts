@@ -5,7 +5,7 @@
 import type { ArmRoute, ArmRouteContext } from './arm';
 import { canRead } from './arm-common';
 import { ArmError } from './http';
-import { allRoles, assignmentName, assignmentScope, groupAncestors, groupAssignmentResource, roleAssignmentResource, roleDefinitionResource } from './roles';
+import { allRoles, assignmentName, assignmentScope, groupAncestors, groupAssignmentResource, roleAssignmentResource, roleDefinitionResource, rootAssignmentResource } from './roles';
 import type { ScenarioRoleAssignment, ScenarioSubscription } from './scenario';
 
 const SCOPE = '^(?<scope>/subscriptions/(?<sub>[^/]+)(?:/resourceGroups/(?<rg>[^/]+)(?:/providers/.+?)?)?)?';
@@ -49,6 +49,11 @@ function listAssignments(ctx: ArmRouteContext): unknown[] {
       if (principal && ra.principalId.toLowerCase() !== principal.toLowerCase()) continue;
       out.push(groupAssignmentResource(ctx.state.scenario, mg, ra, inSub));
     }
+  }
+  // And those at the tenant root, above every subscription.
+  for (const ra of inSub ? ctx.state.scenario.rootRoleAssignments ?? [] : []) {
+    if (principal && ra.principalId.toLowerCase() !== principal.toLowerCase()) continue;
+    out.push(rootAssignmentResource(ctx.state.scenario, ra, inSub));
   }
   return out;
 }

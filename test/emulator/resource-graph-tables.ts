@@ -7,7 +7,7 @@
  * by default; the management groups' assignments above them (rows without subscriptionId) only when it looks above.
  */
 import { providerPrefix, wireResource } from './arm-common';
-import { allRoles, groupAncestors, groupAssignmentResource, roleAssignmentResource, roleDefinitionResource } from './roles';
+import { allRoles, groupAncestors, groupAssignmentResource, roleAssignmentResource, roleDefinitionResource, rootAssignmentResource } from './roles';
 import type { Scenario, ScenarioResource, ScenarioSubscription } from './scenario';
 
 export type ArgRow = Record<string, unknown>;
@@ -63,6 +63,8 @@ function authorization(scenario: Scenario, subs: ScenarioSubscription[], want: W
   // Each group above any of the subscriptions, once: one resource, whatever number of subscriptions inherit it.
   const groups = new Set(subs.flatMap((s) => groupAncestors(scenario, s.id)));
   for (const g of groups) for (const ra of g.roleAssignments ?? []) out.push(row(scenario, undefined, groupAssignmentResource(scenario, g, ra)));
+  // The tenant root is above every subscription.
+  if (subs.length) for (const ra of scenario.rootRoleAssignments ?? []) out.push(row(scenario, undefined, rootAssignmentResource(scenario, ra)));
   return out;
 }
 

@@ -115,11 +115,19 @@ export function groupAncestors(scenario: Scenario, sub: string): ScenarioManagem
  * is subscription-prefixed, as ARM lists it there; as a Resource Graph row (no `sub`), the tenant-level id.
  */
 export function groupAssignmentResource(scenario: Scenario, mg: ScenarioManagementGroup, ra: ScenarioRoleAssignment, sub?: string): Record<string, unknown> {
-  const scope = `/providers/Microsoft.Management/managementGroups/${mg.id}`;
-  const name = ra.name ?? stableGuid(`ra:mg:${mg.id}|${ra.principalId}|${ra.role}`.toLowerCase());
+  return inheritedAssignmentResource(scenario, `/providers/Microsoft.Management/managementGroups/${mg.id}`, `mg:${mg.id}`, ra, sub);
+}
+
+/** A role assignment at the tenant root, scope "/" (what elevating access gives a Global Administrator), as above. */
+export function rootAssignmentResource(scenario: Scenario, ra: ScenarioRoleAssignment, sub?: string): Record<string, unknown> {
+  return inheritedAssignmentResource(scenario, '/', 'root', ra, sub);
+}
+
+function inheritedAssignmentResource(scenario: Scenario, scope: string, key: string, ra: ScenarioRoleAssignment, sub: string | undefined): Record<string, unknown> {
+  const name = ra.name ?? stableGuid(`ra:${key}|${ra.principalId}|${ra.role}`.toLowerCase());
   const roleId = findRole(scenario, ra.role)?.id ?? ra.role;
   return {
-    id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+    id: `${scope === '/' ? '' : scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
     name,
     type: 'Microsoft.Authorization/roleAssignments',
     properties: assignmentProperties(ra, `${sub ? `/subscriptions/${sub}` : ''}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`, scope),

@@ -74,15 +74,10 @@ export function validateScenario(s: unknown, label: string): asserts s is Scenar
       const mg = g as Record<string, unknown>;
       if (mg.parent !== undefined && !(isStr(mg.parent) && ids.has(mg.parent.toLowerCase()))) fail(`managementGroups[${i}].parent is not one of the managementGroups`);
       if (mg.subscriptions !== undefined && !(Array.isArray(mg.subscriptions) && mg.subscriptions.every(isStr))) fail(`managementGroups[${i}].subscriptions must be an array of subscription ids`);
-      const ras = mg.roleAssignments ?? [];
-      if (!Array.isArray(ras)) fail(`managementGroups[${i}].roleAssignments must be an array`);
-      (ras as unknown[]).forEach((r, j) => {
-        if (!isObj(r) || !isStr(r.principalId) || !isStr(r.role)) fail(`managementGroups[${i}].roleAssignments[${j}] needs principalId and role`);
-        const role = (r as Record<string, string>).role;
-        if (!findRole(sc as unknown as Scenario, role)) fail(`managementGroups[${i}].roleAssignments[${j}].role '${role}' is neither a built-in role of the emulator nor in roleDefinitions`);
-      });
+      checkInheritedAssignments(sc, mg.roleAssignments, `managementGroups[${i}].roleAssignments`, fail);
     });
   }
+  checkInheritedAssignments(sc, sc.rootRoleAssignments, 'rootRoleAssignments', fail);
   if (sc.roleDefinitions !== undefined) {
     if (!Array.isArray(sc.roleDefinitions)) fail('roleDefinitions must be an array');
     (sc.roleDefinitions as unknown[]).forEach((r, i) => {
@@ -122,5 +117,16 @@ export function validateScenario(s: unknown, label: string): asserts s is Scenar
         fail(`subscriptions[${i}].roleAssignments[${j}].role '${(r as Record<string, string>).role}' is neither a built-in role of the emulator nor in roleDefinitions`);
       }
     });
+  });
+}
+
+/** Role assignments above the subscriptions (a management group's, the tenant root's): each names a principal and a known role. */
+function checkInheritedAssignments(sc: Record<string, unknown>, ras: unknown, where: string, fail: (what: string) => never): void {
+  if (ras === undefined) return;
+  if (!Array.isArray(ras)) fail(`${where} must be an array`);
+  (ras as unknown[]).forEach((r, j) => {
+    if (!isObj(r) || !isStr(r.principalId) || !isStr(r.role)) fail(`${where}[${j}] needs principalId and role`);
+    const role = (r as Record<string, string>).role;
+    if (!findRole(sc as unknown as Scenario, role)) fail(`${where}[${j}].role '${role}' is neither a built-in role of the emulator nor in roleDefinitions`);
   });
 }

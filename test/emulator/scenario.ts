@@ -30,6 +30,11 @@ export interface Scenario {
   resourceGraphQuota?: { queries: number; windowSeconds: number; retryAfter?: boolean };
   /** Management groups: each names its parent (none: under the tenant root) and the subscriptions directly in it. */
   managementGroups?: ScenarioManagementGroup[];
+  /**
+   * Role assignments at the tenant root, scope "/" (their `scope` is ignored; a Global Administrator who elevates
+   * access gets User Access Administrator there): inherited by every subscription, listed as management groups' are.
+   */
+  rootRoleAssignments?: ScenarioRoleAssignment[];
 }
 
 export interface ScenarioManagementGroup {

@@ -218,7 +218,12 @@ describe('emulator (real Azure SDKs)', function () {
     it('serves role assignments as the SDK deserializes them, across pages and with $filter', async () => {
       const authz = new AuthorizationManagementClient(reader, prod, armOpts());
       const all = await collect(authz.roleAssignments.listForSubscription());
-      assert.equal(all.length, emu.scenario.subscriptions[0].roleAssignments!.length);
+      // The subscription's own, and those it inherits from the tenant root (scope "/").
+      assert.equal(all.length, emu.scenario.subscriptions[0].roleAssignments!.length + emu.scenario.rootRoleAssignments!.length);
+      const root = all.filter((a) => a.scope === '/');
+      assert.equal(root.length, 1);
+      assert.match(root[0].id!, /^\/providers\/Microsoft\.Authorization\/roleAssignments\/[0-9a-f-]{36}$/);
+      assert.equal(root[0].roleDefinitionId, `/subscriptions/${prod}/providers/Microsoft.Authorization/roleDefinitions/18d7d88d-d35e-4fb5-a5c3-7773c20a72d9`, 'User Access Administrator');
       const owner = all.find((a) => a.principalType === 'ServicePrincipal' && a.roleDefinitionId?.endsWith('8e3af657-a8ff-443c-a75c-2fe8c4bcb635'));
       assert.ok(owner, 'Owner to a service principal');
       assert.equal(owner.type, 'Microsoft.Authorization/roleAssignments');
@@ -228,7 +233,7 @@ describe('emulator (real Azure SDKs)', function () {
       assert.ok(all.some((a) => a.scope === `/subscriptions/${prod}/resourceGroups/rg-prod-web`));
       const atScope = await collect(authz.roleAssignments.listForSubscription({ filter: 'atScope()' }));
       assert.ok(atScope.length > 0 && atScope.length < all.length);
-      assert.ok(atScope.every((a) => a.scope === `/subscriptions/${prod}`));
+      assert.ok(atScope.every((a) => a.scope === `/subscriptions/${prod}` || a.scope === '/'), 'at the scope or above it, as ARM answers atScope()');
       const mine = await collect(authz.roleAssignments.listForSubscription({ filter: `principalId eq '${owner.principalId}'` }));
       assert.ok(mine.length >= 1 && mine.every((a) => a.principalId === owner.principalId));
       const devAll = await collect(new AuthorizationManagementClient(reader, dev, armOpts()).roleAssignments.listForSubscription());

@@ -130,8 +130,11 @@ function withGroupOwner(): Scenario {
     { id: 'contoso-root', subscriptions: [PROD], roleAssignments: [{ principalId: GROUP_OWNER, principalType: 'Group', role: 'Owner' }] },
     { id: 'contoso-apps', parent: 'contoso-root', subscriptions: [DEV] },
   ];
+  scenario.rootRoleAssignments = [{ principalId: ELEVATED, principalType: 'User', role: 'User Access Administrator' }];
   return scenario;
 }
+/** A Global Administrator who elevated access: User Access Administrator at the tenant root, above every subscription. */
+const ELEVATED = '4c3b2a19-0817-4f6e-9d5c-4b3a29180716';
 const GROUP_SCOPE = '/providers/Microsoft.Management/managementGroups/contoso-root';
 
 describe('role assignments inherited from a management group', function () {
@@ -154,6 +157,19 @@ describe('role assignments inherited from a management group', function () {
     assert.ok(findings.every((x) => / fail /.test(x)));
   });
 
+  it('gives an assignment at the tenant root (/) both ways, once per subscription, as a finding that says how to remove it', async () => {
+    const enumerated = await read(emu, undefined);
+    const graph = await read(emu, 0);
+    const atRoot = byId(enumerated.roleAssignments.filter((a) => a.scope === '/'));
+    assert.equal(atRoot.length, 3, 'ARM lists it within every subscription');
+    assert.ok(atRoot.every((a) => a.roleName === 'User Access Administrator' && a.principalId === ELEVATED && /^\/providers\/Microsoft\.Authorization\/roleAssignments\/[0-9a-f-]{36}$/.test(a.id)), JSON.stringify(atRoot[0]));
+    assert.deepEqual(byId(graph.roleAssignments.filter((a) => a.scope === '/')), atRoot, 'Resource Graph gives the same records');
+    const findings = evidence(graph).filter((x) => x.includes(`User ${ELEVATED} holds User Access Administrator at the tenant root (/)`));
+    assert.equal(findings.length, 3);
+    assert.ok(findings.every((x) => / fail /.test(x) && x.includes(`az role assignment delete --assignee ${ELEVATED} --role "User Access Administrator" --scope /`)), findings[0]);
+    assert.deepEqual(evidence(graph), evidence(enumerated));
+  });
+
   it('Resource Graph answers the group\'s assignment only with authorizationScopeFilter AtScopeAboveAndBelow, once', async () => {
     const client = (await session(emu)).resourceGraph!();
     const signal = new AbortController().signal;
@@ -163,7 +179,9 @@ describe('role assignments inherited from a management group', function () {
     assert.deepEqual(atGroup(byDefault), [], 'the default filter (AtScopeAndBelow) misses it: without the filter the sync would too');
     const above = await queryAll(client, QUERIES.roleAssignments, [PROD, DEV], signal, undefined, undefined, ABOVE_AND_BELOW);
     assert.equal(atGroup(above).length, 1, 'one row for the group, though two subscriptions inherit it');
-    assert.equal(above.length, byDefault.length + 1);
+    const atRoot = above.filter((r) => roleAssignmentRecord(r, { connectionId: 'c1', tenantId: emu.tenantId }).scope === '/');
+    assert.equal(atRoot.length, 1, 'one row for the tenant root');
+    assert.equal(above.length, byDefault.length + 2);
   });
 });
 

@@ -42,11 +42,25 @@ export function evidenceTable(summary: ControlEvidenceSummary[], coverage: Contr
   return lines.join('\n');
 }
 
+/**
+ * Failing rows, one line per distinct finding: the same finding in several subscriptions (an assignment at a
+ * management group or the tenant root, which every subscription below inherits) is one line saying in how many.
+ */
 export function findingsBlock(findings: EvidenceRowView[], max = 15): string {
   if (!findings.length) return bold('Findings') + '\n  none';
-  const lines = [bold(`Findings (${findings.length})`)];
-  for (const f of findings.slice(0, max)) lines.push(`  ${red('fail')}  ${f.controls.join(',').padEnd(17)} ${f.reason ?? f.label}`);
-  if (findings.length > max) lines.push(dim(`  ... and ${findings.length - max} more (rampart status --json)`));
+  const distinct = new Map<string, { row: EvidenceRowView; subscriptions: Set<string> }>();
+  for (const f of findings) {
+    const key = `${f.controls.join(',')}\0${f.reason ?? f.label}`;
+    const d = distinct.get(key) ?? distinct.set(key, { row: f, subscriptions: new Set() }).get(key)!;
+    d.subscriptions.add(f.subscriptionId ?? '');
+  }
+  const groups = [...distinct.values()];
+  const lines = [bold(`Findings (${findings.length}${groups.length < findings.length ? `, ${groups.length} distinct` : ''})`)];
+  for (const { row: f, subscriptions } of groups.slice(0, max)) {
+    const where = subscriptions.size > 1 ? dim(` (in ${subscriptions.size} subscriptions)`) : '';
+    lines.push(`  ${red('fail')}  ${f.controls.join(',').padEnd(17)} ${f.reason ?? f.label}${where}`);
+  }
+  if (groups.length > max) lines.push(dim(`  ... and ${groups.length - max} more (rampart status --json)`));
   return lines.join('\n');
 }
 

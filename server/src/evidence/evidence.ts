@@ -49,6 +49,13 @@ function judgeAssignment(ra: RoleAssignmentRecord, def: RoleDefinitionRecord | u
   const atSubscriptionOrAbove = !/\/resourcegroups\//i.test(ra.scope);
   const wildcard = def?.roleType === 'CustomRole' && def.actions.some((a) => a.trim() === '*');
   if (PRIVILEGED_ROLES.has(ra.roleName.toLowerCase()) && atSubscriptionOrAbove) {
+    if (ra.scope.replace(/\/+$/, '') === '') {
+      return {
+        ...base, status: 'fail',
+        reason: `${ra.principalType} ${ra.principalId} holds ${ra.roleName} at the tenant root (/), over every subscription and management group: ` +
+          `the access a Global Administrator gets by elevating. Remove it when the task is done: az role assignment delete --assignee ${ra.principalId} --role "${ra.roleName}" --scope /`,
+      };
+    }
     return { ...base, status: 'fail', reason: `${ra.principalType} ${ra.principalId} holds ${ra.roleName} at ${ra.scope}: it can grant access to anyone.` };
   }
   if (wildcard) return { ...base, status: 'fail', reason: `Custom role '${ra.roleName}' grants every action ('*').` };

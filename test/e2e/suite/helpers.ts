@@ -88,7 +88,8 @@ export function expectedCounts(app: ScenarioApp = sampleApp()): { subscriptions:
   return {
     subscriptions: subs.length,
     resourceGroups: subs.reduce((n, s) => n + (s.resourceGroups?.length ?? 0), 0),
-    roleAssignments: subs.reduce((n, s) => n + (s.roleAssignments?.length ?? 0), 0),
+    // Each subscription also lists the assignments at the tenant root, which it inherits (the sample has no management groups).
+    roleAssignments: subs.reduce((n, s) => n + (s.roleAssignments?.length ?? 0) + (scenario().rootRoleAssignments?.length ?? 0), 0),
   };
 }
 

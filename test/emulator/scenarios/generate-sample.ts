@@ -246,6 +246,9 @@ const scenario: Scenario = {
     },
   ],
   subscriptions: [production, development, shared],
+  // Access elevated by a Global Administrator during an incident and never turned off: User Access Administrator at
+  // the tenant root ("/"), over every subscription.
+  rootRoleAssignments: [U('it.admin', 'User Access Administrator', '', 'Elevated access (Global Administrator) during an incident')],
   roleDefinitions: [
     {
       id: custom.superuser,
