@@ -65,6 +65,27 @@ describe('store lock', () => {
     }
   });
 
+  it('takes over a lock whose process was killed but not yet reaped (a zombie)', async function () {
+    if (process.platform !== 'linux') this.skip();
+    // `sleep 0` exits at once; its parent, exec'd into `sleep 5`, never waits for it: a zombie for five seconds.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5']);
+    try {
+      const pid = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (d) => resolve(String(d)))));
+      let state = '';
+      for (let i = 0; i < 100 && state !== 'Z'; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+        state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+      }
+      assert.equal(state, 'Z', 'the child is a zombie');
+      await fs.writeFile(path.join(dir, LOCK_FILE), JSON.stringify({ pid, kind: 'daemon', socket: '/gone', startedAt: '', token: 'zombie' }));
+      assert.equal(await liveHolder(dir), undefined, 'a zombie holds nothing');
+      assert.ok((await acquireLock(dir, { kind: 'cli' })).acquired);
+    } finally {
+      parent.kill();
+    }
+  });
+
   it('takes over an unreadable lock', async () => {
     await fs.writeFile(path.join(dir, LOCK_FILE), '{"pid":');
     assert.ok((await acquireLock(dir, { kind: 'cli' })).acquired);

@@ -80,23 +80,37 @@ export function isAlive(pid: number): boolean {
 
 /**
  * Which process `pid` is, as far as the system tells: on Linux the boot id and the process's start time (in clock
- * ticks since boot, field 22 of /proc/PID/stat, read after the command name, which may hold spaces and parentheses).
- * Undefined elsewhere, or when the process is gone.
+ * ticks since boot). Undefined elsewhere, or when the process is gone.
  */
 export function processIdentity(pid: number): string | undefined {
-  if (process.platform !== 'linux') return undefined;
+  const stat = procStat(pid);
+  if (!stat) return undefined;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const startTime = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-    return `${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}/${startTime}`;
+    return `${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}/${stat.startTime}`;
   } catch {
     return undefined;
   }
 }
 
-/** Whether the lock's process still runs: its pid is alive and, where the system tells, is still the same process. */
+/** State and start time from /proc/PID/stat (fields 3 and 22, read after the command name, which may hold spaces). */
+function procStat(pid: number): { state: string; startTime: string } | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0], startTime: fields[19] };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the lock's process still runs: its pid is alive, is not a zombie (killed, not yet reaped by the window that
+ * started it) and, where the system tells, is still the same process.
+ */
 export function holderAlive(info: LockInfo): boolean {
   if (!isAlive(info.pid)) return false;
+  if (procStat(info.pid)?.state === 'Z') return false;
   if (!info.process) return true;
   const now = processIdentity(info.pid);
   return now === undefined || now === info.process;
