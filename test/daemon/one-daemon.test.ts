@@ -204,12 +204,16 @@ describe('one daemon for all windows (real processes)', function () {
     try {
       await fs.symlink(elsewhere, path.join(sockets, `rampart-${process.getuid!()}`));
       const env = { ...ENV, RAMPART_SOCKET_DIR: sockets };
+      // What earlier daemons left there past 1 MB is dropped, not kept growing.
+      await fs.writeFile(path.join(store, DAEMON_ERRORS_LOG), 'x'.repeat(1.2 * 2 ** 20) + '\n');
       await assert.rejects(connectOrStart({ storeDir: store, serverModule: SERVER, env, timeoutMs: 60_000 }), (e: Error) => {
         assert.ok(e instanceof DaemonStartError, e.stack);
         assert.match(e.message, /did not start \(exit code 1: rampart daemon: The socket folder \S+ is not a folder owned by you: remove it, or set RAMPART_SOCKET_DIR/);
         return true;
       });
-      assert.match(await fs.readFile(path.join(store, DAEMON_ERRORS_LOG), 'utf8'), /is not a folder owned by you/);
+      const errors = await fs.readFile(path.join(store, DAEMON_ERRORS_LOG), 'utf8');
+      assert.match(errors, /is not a folder owned by you/);
+      assert.ok(errors.length < 2 ** 20, `${errors.length} bytes`);
       assert.deepEqual(await fs.readdir(elsewhere), [], 'nothing was created through the symlink');
     } finally {
       await fs.rm(sockets, { recursive: true, force: true });

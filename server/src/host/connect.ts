@@ -5,7 +5,7 @@
  * which calls it again when the connection drops, so windows reconnect after a crash.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { DAEMON_ERRORS_LOG, DAEMON_LOG, liveHolder } from './lock';
@@ -25,6 +25,8 @@ export interface StartDaemonOptions {
 }
 
 export class DaemonStartError extends Error {}
+
+const ERRORS_LOG_MAX_BYTES = 1 << 20;
 
 /** Resolves with a socket connected to the store's daemon, started here if needed. */
 export async function connectOrStart(o: StartDaemonOptions): Promise<net.Socket> {
@@ -80,7 +82,9 @@ function spawnDaemon(o: StartDaemonOptions): { child: ChildProcess; errors(): st
   let stderr: number | 'ignore' = 'ignore';
   let from = 0;
   try {
-    stderr = openSync(errorsFile, 'a', 0o600);
+    // Appended to across starts (a crash's trace stays for the next one to read), started afresh past 1 MB.
+    const size = statSync(errorsFile, { throwIfNoEntry: false })?.size ?? 0;
+    stderr = openSync(errorsFile, size > ERRORS_LOG_MAX_BYTES ? 'w' : 'a', 0o600);
     from = fstatSync(stderr).size;
   } catch {
     // The store folder cannot take it: the daemon then reports into its own log only.
