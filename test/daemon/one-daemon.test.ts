@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as P from '../../server/src/protocol';
 import { endpointFor } from '../../server/src/host/endpoint';
 import { DAEMON_ERRORS_LOG, DAEMON_LOG, LOCK_FILE, PREVIOUS_DAEMON_LOG } from '../../server/src/host/lock';
+import { SEGMENT_DIR } from '../../server/src/store/segmented-file';
 import { DaemonStartError, connectOrStart } from '../../server/src/host/connect';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import { APP, SECRET, TENANT, emulatorCloud, scenario } from './fixtures';
@@ -166,6 +167,28 @@ describe('one daemon for all windows (real processes)', function () {
     assert.equal(await daemonPid(store), pid);
   });
 
+  it('read-only commands beside the daemon change no file of its store', async () => {
+    const a = await open();
+    const c = await connect(a, 'Owned');
+    a.secrets.set(c.id, { secret: SECRET });
+    const [run] = await within(60_000, 'a sync', a.client.sendRequest(P.Sync.type, { connectionId: c.id }));
+    assert.equal(run.status, 'succeeded', run.error);
+    // A segment file the store does not name, older than rampart.json: what the daemon's own open would clean, and
+    // what a commit in progress looks like to another process. Only the daemon may decide which it is.
+    const planted = path.join(store, SEGMENT_DIR, 'planted-by-the-test.json');
+    await fs.writeFile(planted, '{}');
+    const old = new Date(Date.now() - 3_600_000);
+    await fs.utimes(planted, old, old);
+    const before = await listing(store);
+    for (const args of [['status'], ['grade'], ['role-for-connector']]) {
+      const r = await rampart([...args, '--store', store]);
+      assert.equal(r.code, 0, `${args[0]}: ${r.out}`);
+    }
+    const lint = await rampart(['lint', '--store', store, '--connection', 'Owned', path.join(__dirname, '../fixtures/lint')]);
+    assert.ok(lint.code === 0 || lint.code === 1, lint.out);
+    assert.deepEqual(await listing(store), before, 'every file as it was, the planted segment included');
+  });
+
   it('the socket and its folder are the user\'s only', async function () {
     if (process.platform === 'win32') this.skip();
     await open();
@@ -241,3 +264,13 @@ describe('one daemon for all windows (real processes)', function () {
     }
   });
 });
+
+/** Every file under the store with its size and modification time. */
+async function listing(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of (await fs.readdir(dir, { recursive: true })).sort()) {
+    const st = await fs.stat(path.join(dir, name));
+    if (st.isFile() && name !== DAEMON_LOG) out.push(`${name} ${st.size} ${st.mtimeMs}`);
+  }
+  return out;
+}

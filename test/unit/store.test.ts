@@ -21,6 +21,18 @@ describe('store', () => {
     assert.equal(JSON.parse(await fs.readFile(file, 'utf8')).schemaVersion, SCHEMA_VERSION);
   });
 
+  it('opened read-only, reads what the owner wrote and refuses to write, leaving the files alone', async () => {
+    assert.deepEqual((await Store.openReadOnly(dir)).data.connections, [], 'no store yet: empty, nothing created');
+    assert.deepEqual(await fs.readdir(dir), []);
+    const owner = await Store.open(dir);
+    await owner.update((d) => { d.roles = { admins: ['owner'], viewers: [] }; });
+    const before = await fs.readFile(path.join(dir, STORE_FILE), 'utf8');
+    const reader = await Store.openReadOnly(dir);
+    assert.deepEqual(reader.data.roles?.admins, ['owner']);
+    await assert.rejects(reader.update((d) => { d.audit.length = 0; }), /open read-only here: the daemon serving it makes the changes/);
+    assert.equal(await fs.readFile(path.join(dir, STORE_FILE), 'utf8'), before);
+  });
+
   it('commits all changes of an update or none', async () => {
     const store = await Store.open(dir);
     await store.update((d) => { d.connections.push({ id: 'a' } as never); });

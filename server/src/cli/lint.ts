@@ -53,9 +53,9 @@ export async function lintCommand(args: string[], opts: LintCliOptions, cwd = pr
   return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
 }
 
-/** The role definitions a connection synced, read from the store (which lint otherwise never opens). */
+/** The role definitions a connection synced, read from the store (which lint otherwise never opens; read only: a daemon may own it). */
 async function syncedRoles(connection: string, storeDir: string): Promise<TenantRole[]> {
-  const store = await Store.open(storeDir);
+  const store = await Store.openReadOnly(storeDir);
   try {
     return tenantRoles(store.data, connection);
   } catch (e) {

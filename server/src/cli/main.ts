@@ -99,7 +99,7 @@ async function throughDaemon(command: string, values: CliValues, holder: LockInf
 async function inProcess(command: string, values: CliValues, rest: string[], storeDir: string, writable: boolean): Promise<number> {
   const verbose = !!process.env.RAMPART_VERBOSE;
   const log = redactingLogger((level, line) => { if (verbose || level !== 'info') process.stderr.write(`[${level}] ${line}\n`); });
-  const store = await Store.open(storeDir, { onWarning: (m) => log.warn(m) });
+  const store = writable ? await Store.open(storeDir, { onWarning: (m) => log.warn(m) }) : await Store.openReadOnly(storeDir);
   const service = new RampartService({
     store, clock: systemClock, sessions: new SdkSessionFactory(), credentials: await cliCredentials(storeDir), log,
   });

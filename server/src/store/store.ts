@@ -4,10 +4,10 @@
  * change goes through `update`, which serializes writers and commits all of its changes in one atomic commit, or
  * none of them (the in-memory copy is reloaded when the write fails).
  */
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { Low } from 'lowdb';
-import { SegmentedStoreFile } from './segmented-file';
+import { type Adapter, Low } from 'lowdb';
+import { type DirtyRows, SegmentedStoreFile, readStoreFiles } from './segmented-file';
 import { migrate } from './migrations';
 import { StoreData, emptyStore } from './schema';
 
@@ -22,8 +22,23 @@ export interface StoreOptions { onWarning?(message: string): void }
 export interface UpdateScope { rows: readonly string[] }
 
 export class Store {
-  private constructor(private readonly db: Low<StoreData>, private readonly adapter: SegmentedStoreFile, readonly dir: string, readonly file: string) {}
+  private constructor(
+    private readonly db: Low<StoreData>, private readonly adapter: SegmentedStoreFile | ReadOnlyStoreFile, readonly dir: string, readonly file: string,
+  ) {}
   private queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * The store as another process (the daemon holding its lock) keeps it, for commands that only read: nothing is
+   * recovered, migrated, cleaned or written here, since any of that beside the owner's commits could remove what it
+   * just wrote. A read that straddles one of its commits is read again. `update` fails.
+   */
+  static async openReadOnly(dir: string): Promise<Store> {
+    const file = path.join(dir, STORE_FILE);
+    const adapter = new ReadOnlyStoreFile(dir);
+    const store = new Store(new Low<StoreData>(adapter, emptyStore()), adapter, dir, file);
+    await store.load();
+    return store;
+  }
 
   static async open(dir: string, options: StoreOptions = {}): Promise<Store> {
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
@@ -82,6 +97,28 @@ export class Store {
     await this.db.read();
     const before = (this.db.data as { schemaVersion?: number } | null)?.schemaVersion;
     this.db.data = migrate(this.db.data ?? emptyStore(), this.file);
-    if (before !== this.db.data.schemaVersion) await this.db.write();
+    if (before !== this.db.data.schemaVersion && !(this.adapter instanceof ReadOnlyStoreFile)) await this.db.write();
+  }
+}
+
+/** Reads the files as they are (readStoreFiles), again when a commit replaced a segment under the read; never writes. */
+class ReadOnlyStoreFile implements Adapter<StoreData> {
+  dirty: DirtyRows = 'all';
+  constructor(private readonly dir: string) {}
+
+  async read(): Promise<StoreData | null> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await readStoreFiles(this.dir);
+      } catch (e) {
+        if (!existsSync(path.join(this.dir, STORE_FILE))) return null;
+        if (attempt >= 5) throw e;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+
+  async write(): Promise<void> {
+    throw new Error(`The Rampart store ${this.dir} is open read-only here: the daemon serving it makes the changes.`);
   }
 }
