@@ -9,7 +9,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-
 import type { CredentialMaterial } from '../azure/clients';
 import { resolveCloud } from '../azure/clouds';
 import { SyncError } from '../azure/errors';
-import type { Connection } from 'vscode-languageserver';
+import type { Connection, RequestType } from 'vscode-languageserver';
 import { type AccessTokenParams, type AccessTokenResult, GetAccessToken } from '../protocol';
 import type { ConnectionRecord } from '../store/schema';
 import { redact, registerSecret } from '../util/redact';
@@ -18,26 +18,33 @@ import type { CredentialSource } from './credentials';
 /** Asks a client (an editor window) for a token; rejects when no client can answer. */
 export type AskClientToken = (params: AccessTokenParams) => Promise<AccessTokenResult | null>;
 
-/** How the daemon asks its client. A window that never answers must not hold a sync forever. */
-export function askClientToken(connection: Pick<Connection, 'sendRequest'>, timeoutMs = 60_000): AskClientToken {
-  return async (params) => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
-    });
-    try {
-      return await Promise.race([connection.sendRequest(GetAccessToken.type, params), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+/** How long the daemon waits for a client's answer (a credential, a token) before trying the next client. */
+export const CLIENT_ANSWER_TIMEOUT_MS = 60_000;
+
+/** A request to a client that fails after `timeoutMs`: a window that never answers must not hold a sync forever. */
+export async function requestWithin<P, R>(connection: Pick<Connection, 'sendRequest'>, type: RequestType<P, R, void>, params: P, timeoutMs: number): Promise<R> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  try {
+    // Called inside the race: a connection that just closed throws synchronously, which rejects here too.
+    return await Promise.race([(async () => connection.sendRequest(type, params))(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** How the daemon asks its client for a token. */
+export function askClientToken(connection: Pick<Connection, 'sendRequest'>, timeoutMs = CLIENT_ANSWER_TIMEOUT_MS): AskClientToken {
+  return (params) => requestWithin(connection, GetAccessToken.type, params, timeoutMs);
 }
 
 /**
  * Asks each connected client (window) in turn until one has a session: the shared daemon serves several windows, and
  * any of them may hold the Microsoft account. Rejects when no client could answer at all (no window open).
  */
-export function askEachClient(clients: () => Pick<Connection, 'sendRequest'>[], timeoutMs = 60_000): AskClientToken {
+export function askEachClient(clients: () => Pick<Connection, 'sendRequest'>[], timeoutMs = CLIENT_ANSWER_TIMEOUT_MS): AskClientToken {
   return async (params) => {
     const all = clients();
     if (!all.length) throw new Error('no VS Code window is connected to the daemon');

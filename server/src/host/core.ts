@@ -9,7 +9,7 @@ import type { NotificationType } from 'vscode-languageserver-protocol';
 import * as P from '../protocol';
 import type { AzureSessionFactory, CredentialMaterial } from '../azure/clients';
 import { CredentialChain, type CredentialSource, EnvironmentCredentialSource } from '../core/credentials';
-import { askEachClient, InteractiveCredentialSource } from '../core/sign-in';
+import { CLIENT_ANSWER_TIMEOUT_MS, askEachClient, InteractiveCredentialSource, requestWithin } from '../core/sign-in';
 import { type Logger, redactingLogger } from '../core/logger';
 import { Scheduler, type Timer, realTimer } from '../core/scheduler';
 import { RampartService } from '../core/service';
@@ -70,9 +70,6 @@ export class DaemonCore {
     };
   }
 
-  get sessionCount(): number {
-    return this.sessions.size;
-  }
 
   /**
    * Opens the store once (crash recovery included: runs a dead daemon left running are failed). The first caller's
@@ -80,7 +77,9 @@ export class DaemonCore {
    */
   async open(settings?: P.DaemonSettings): Promise<RampartService> {
     const first = !this.opening;
-    this.opening ??= this.openOnce(settings);
+    // A failed open (a corrupt store, say) is not kept: once the user has repaired the files, the next client's
+    // initialize opens the store again instead of getting the old error until the daemon exits.
+    this.opening ??= this.openOnce(settings).catch((e: unknown) => { this.opening = undefined; throw e; });
     const service = await this.opening;
     if (!first) service.configure(settings);
     return service;
@@ -190,16 +189,17 @@ export class DaemonCore {
  * Asks the connected clients for a credential, each in turn, until one has it: an editor window answers from its
  * SecretStorage, a CLI from its environment or sealed file. A client that fails to answer is skipped.
  */
-class SessionCredentialSource implements CredentialSource {
-  constructor(private readonly sessions: () => Connection[]) {}
+export class SessionCredentialSource implements CredentialSource {
+  constructor(private readonly sessions: () => Pick<Connection, 'sendRequest'>[], private readonly timeoutMs = CLIENT_ANSWER_TIMEOUT_MS) {}
 
   async get(c: ConnectionRecord): Promise<CredentialMaterial | undefined> {
     const params: P.CredentialParams = {
       connectionId: c.id, connectionName: c.name, kind: c.credentialKind, secretEnv: c.secretEnv, certificateFile: c.certificateFile,
     };
     for (const session of this.sessions()) {
-      // A client whose connection just closed throws at once; one that fails to answer rejects: both are skipped.
-      const r = await (async () => session.sendRequest(P.GetCredential.type, params))().catch(() => null);
+      // A client whose connection just closed throws at once; one that fails to answer, or does not answer in time
+      // (a window stopped at a breakpoint), is skipped: it must not hold the sync.
+      const r = await requestWithin(session, P.GetCredential.type, params, this.timeoutMs).catch(() => null);
       if (r && (r.secret || r.certificatePem)) return { secret: r.secret, certificatePem: r.certificatePem };
     }
     return undefined;
