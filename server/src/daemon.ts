@@ -62,7 +62,9 @@ export class Daemon {
       if (this.ownsCore) this.core.close();
     });
     c.onRequest(P.ShutdownDaemon.type, () => {
-      if (!this.core.options.onExitRequested) throw new Error('This daemon belongs to one client: stop the client instead.');
+      if (!this.core.options.onExitRequested) {
+        throw new Error("This Rampart daemon does not stop when a client asks: it was started by 'rampart daemon' (or serves one client); stop it where it was started.");
+      }
       // Answer first; the host exits right after.
       setImmediate(() => this.core.options.onExitRequested?.());
     });

@@ -6,6 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { StreamMessageReader, StreamMessageWriter, createProtocolConnection } from 'vscode-languageserver-protocol/node';
 import * as P from '../../server/src/protocol';
+import { connectSocket } from '../../server/src/host/connect';
+import { endpointFor } from '../../server/src/host/endpoint';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
 import { APP, SECRET, TENANT, scenario } from './fixtures';
 
@@ -92,5 +94,43 @@ describe('headless: sealed credentials and rampart daemon', function () {
       client.dispose();
       child.kill();
     }
+  });
+
+  it('rampart daemon takes RAMPART_* settings from the start and does not stop when a window asks', async () => {
+    // Revoked 400 days ago: past the default retention (365 days), within RAMPART_RETENTION_DAYS=730.
+    const revoke = await rampart(['revoke', '--store', store, '--connection', 'Headless'], {});
+    assert.equal(revoke.code, 0, revoke.out);
+    const file = path.join(store, 'rampart.json');
+    const data = JSON.parse(await fs.readFile(file, 'utf8'));
+    data.connections[0].deletedAt = new Date(Date.now() - 400 * 86_400_000).toISOString();
+    await fs.writeFile(file, JSON.stringify(data));
+
+    const child = spawn(process.execPath, [CLI, 'daemon', '--store', store], {
+      env: { ...process.env, NO_PROXY: '127.0.0.1,localhost', AZURE_CLIENT_SECRET: '', RAMPART_RETENTION_DAYS: '730' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr!.on('data', (d) => (err += d));
+    try {
+      for (let i = 0; i < 200 && !/serving/.test(err); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.match(err, /Rampart daemon \(pid \d+\) serving/);
+      const socket = await connectSocket(endpointFor(store));
+      assert.ok(socket, 'the daemon listens');
+      const client = createProtocolConnection(new StreamMessageReader(socket), new StreamMessageWriter(socket));
+      client.listen();
+      try {
+        await client.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} });
+        const [conn] = await client.sendRequest(P.ListConnections.type);
+        assert.equal(conn?.name, 'Headless', 'kept: the start pruned by the 730 days of RAMPART_RETENTION_DAYS');
+        await assert.rejects(client.sendRequest(P.ShutdownDaemon.type), /does not stop when a client asks: it was started by 'rampart daemon'/);
+        assert.equal(child.exitCode, null, 'still running');
+      } finally {
+        client.dispose();
+        socket.destroy();
+      }
+    } finally {
+      child.kill();
+    }
+    assert.equal(JSON.parse(await fs.readFile(file, 'utf8')).connections.length, 1);
   });
 });

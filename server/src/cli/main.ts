@@ -26,6 +26,7 @@ import { gradeCommand, orgCommand, organizationsOf, treeBlock } from './organiza
 import { requireOrganization } from '../evidence/organizations';
 import { defaultStoreDir } from './paths';
 import { StoreBusyError } from '../host/host';
+import { envSettings } from './env-settings';
 import { type LockInfo, acquireLockWaiting, liveHolder } from '../host/lock';
 import { connectDaemon, remoteConnect, remoteRevoke, remoteSync } from './remote';
 
@@ -103,13 +104,7 @@ async function inProcess(command: string, values: CliValues, rest: string[], sto
   const service = new RampartService({
     store, clock: systemClock, sessions: new SdkSessionFactory(), credentials: await cliCredentials(storeDir), log,
   });
-  service.configure({
-    staleAfter: values['stale-after'] ?? process.env.RAMPART_STALE_AFTER,
-    retentionDays: process.env.RAMPART_RETENTION_DAYS ? Number(process.env.RAMPART_RETENTION_DAYS) : undefined,
-    gracePeriodDays: process.env.RAMPART_GRACE_PERIOD_DAYS ? Number(process.env.RAMPART_GRACE_PERIOD_DAYS) : undefined,
-    framework: process.env.RAMPART_FRAMEWORK,
-    sync: { resourceGraphThreshold: process.env.RAMPART_RESOURCE_GRAPH_THRESHOLD || undefined },
-  });
+  service.configure(envSettings(values['stale-after']));
   // Start fails interrupted runs and prunes: writes, for the lock holder only.
   if (writable) await service.start();
 

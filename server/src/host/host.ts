@@ -59,7 +59,8 @@ export class DaemonHost {
     const core = new DaemonCore({
       ...options,
       logSink: (level, line) => host?.writeLog(level, line),
-      onExitRequested: () => host?.exit('a client asked the daemon to restart'),
+      // A daemon started by `rampart daemon` (openNow) serves a server and its schedule: a window may not end it.
+      onExitRequested: options.openNow ? undefined : () => host?.exit('a client asked the daemon to restart'),
     });
     const server = net.createServer((socket) => host?.accept(socket));
     host = new DaemonHost(endpoint, core, server, lock, options);
