@@ -185,7 +185,8 @@ export class Ctx implements vscode.Disposable {
         // The shared daemon went away: reconnect (serverOptions starts a new one if none holds the store's lock).
         closed: () => this.restarting || this.stopping
           ? { action: CloseAction.DoNotRestart, handled: true }
-          : { action: CloseAction.Restart, message: 'The connection to the Rampart daemon was lost; reconnecting.' },
+          // handled: the message goes to the log only (another window's Restart Daemon drops every window's connection).
+          : { action: CloseAction.Restart, message: 'The connection to the Rampart daemon was lost; reconnecting.', handled: true },
       },
     };
     // The id 'rampart' makes the client read `rampart.trace.server` itself.

@@ -27,7 +27,7 @@ import { requireOrganization } from '../evidence/organizations';
 import { defaultStoreDir } from './paths';
 import { StoreBusyError } from '../host/host';
 import { envSettings } from './env-settings';
-import { type LockInfo, acquireLockWaiting, liveHolder } from '../host/lock';
+import { CLI_LOCK_WAIT_MS, type LockInfo, acquireLockWaiting, liveHolder } from '../host/lock';
 import { connectDaemon, remoteConnect, remoteRevoke, remoteSync } from './remote';
 
 async function main(argv: string[]): Promise<number> {
@@ -68,9 +68,7 @@ async function main(argv: string[]): Promise<number> {
   throw new Error(`The daemon of ${storeDir} keeps starting and stopping; try again.`);
 }
 
-/** How long a command waits for another one holding the store's lock. */
-const CLI_LOCK_WAIT_MS = 120_000;
-/** Commands that only read the store: they run beside a daemon, reading the file it writes atomically. */
+/** Commands that only read the store: they run beside a daemon, on the store opened read-only (Store.openReadOnly). */
 const READ_ONLY = new Set(['status', 'grade', 'role-for-connector']);
 
 /**

@@ -11,11 +11,9 @@ import * as path from 'node:path';
 import { Daemon } from '../daemon';
 import { DaemonCore, type DaemonOptions } from './core';
 import { endpointFor, prepareEndpoint, restrictEndpoint } from './endpoint';
-import { DAEMON_LOG, PREVIOUS_DAEMON_LOG, type HeldLock, type LockInfo, acquireLockWaiting, liveHolder } from './lock';
+import { CLI_LOCK_WAIT_MS, DAEMON_LOG, PREVIOUS_DAEMON_LOG, type HeldLock, type LockInfo, acquireLockWaiting, liveHolder } from './lock';
 import { socketConnection } from './session';
 
-/** How long a daemon waits for a CLI command holding the lock before giving up. */
-const CLI_LOCK_WAIT_MS = 120_000;
 
 export interface HostOptions extends Omit<DaemonOptions, 'onExitRequested' | 'logSink'> {
   /** Exit this long after the last client left (and after start if none came); absent: run until stopped. */

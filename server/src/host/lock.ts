@@ -16,6 +16,8 @@ export const DAEMON_LOG = 'daemon.log';
 export const PREVIOUS_DAEMON_LOG = 'daemon.previous.log';
 /** What detached daemons wrote to stderr: a start that failed before its log was open, an uncaught crash. */
 export const DAEMON_ERRORS_LOG = 'daemon-errors.log';
+/** How long a daemon or a CLI command waits for another rampart command holding the store's lock. */
+export const CLI_LOCK_WAIT_MS = 120_000;
 /** A takeover that has not finished in this time was abandoned by a process that died in the middle of it. */
 const TAKEOVER_STALE_MS = 10_000;
 
