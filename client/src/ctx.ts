@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageclient/node';
 import { ExportProgressNotification, GetAccessToken, GetCredential, ShutdownDaemon, StoreChanged, SyncProgressNotification, type ExportProgress, type SyncProgress } from '../../server/src/protocol';
 import { connectOrStart } from '../../server/src/host/connect';
+import { VERSION } from '../../server/src/version';
 import type { Credentials } from './credentials';
 import { answerAccessToken } from './signIn';
 import { ActionableError, DaemonNotRunningError, errorMessage, isConnectionLost } from './errors';
@@ -164,7 +165,7 @@ export class Ctx implements vscode.Disposable {
     // Called again by the language client each time it reconnects.
     const serverOptions: ServerOptions = async () => {
       const socket = await connectOrStart({
-        storeDir: this.storePath, serverModule, idleExitMs: DAEMON_IDLE_EXIT_MS, log: (line) => this.log.info(line),
+        storeDir: this.storePath, serverModule, idleExitMs: DAEMON_IDLE_EXIT_MS, version: VERSION, log: (line) => this.log.info(line),
       });
       return { reader: socket, writer: socket };
     };

@@ -189,6 +189,29 @@ describe('one daemon for all windows (real processes)', function () {
     assert.deepEqual(await listing(store), before, 'every file as it was, the planted segment included');
   });
 
+  it('a window of a newer version replaces the daemon an older one started; an older window joins a newer daemon', async () => {
+    await open();
+    const pid = await daemonPid(store);
+    const lockFile = path.join(store, LOCK_FILE);
+    const lock = JSON.parse(await fs.readFile(lockFile, 'utf8'));
+    const current = lock.version as string;
+    assert.match(current, /^\d+\.\d+\.\d+/, 'the daemon records its version (that of dist) in the lock');
+    const lines: string[] = [];
+    // An older window (not reloaded since the update) joins what runs.
+    const older = await connectOrStart({ storeDir: store, serverModule: SERVER, env: ENV, version: '0.0.1', log: (l) => lines.push(l) });
+    older.destroy();
+    assert.equal(await daemonPid(store), pid);
+    // The running daemon as an older extension version would have started it; this window is dist's version.
+    await fs.writeFile(lockFile, JSON.stringify({ ...lock, version: '0.0.1' }));
+    const newer = await connectOrStart({ storeDir: store, serverModule: SERVER, env: ENV, version: current, idleExitMs: 60_000, log: (l) => lines.push(l) });
+    newer.destroy();
+    const pid2 = await daemonPid(store);
+    assert.notEqual(pid2, pid);
+    assert.equal(JSON.parse(await fs.readFile(lockFile, 'utf8')).version, current);
+    assert.ok(lines.some((l) => l.includes(`The Rampart daemon (pid ${pid}) is version 0.0.1, older than this window's ${current}: asking it to exit`)), lines.join('\n'));
+    await until(`pid ${pid} to exit`, () => { try { process.kill(pid, 0); return false; } catch { return true; } });
+  });
+
   it('the socket and its folder are the user\'s only', async function () {
     if (process.platform === 'win32') this.skip();
     await open();

@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
+import { isOlderVersion } from '../../server/src/version';
 import { LOCK_FILE, acquireLock, liveHolder, processIdentity } from '../../server/src/host/lock';
 
 const TAKER = path.resolve(__dirname, '../fixtures/lock/taker.ts');
@@ -143,5 +144,16 @@ describe('store lock', () => {
     await fs.writeFile(path.join(dir, LOCK_FILE), JSON.stringify({ pid: process.pid, kind: 'daemon', startedAt: '', token: 'theirs' }));
     r.lock.release();
     assert.equal((await liveHolder(dir))?.token, 'theirs');
+  });
+});
+
+describe('daemon versions', () => {
+  it('orders major.minor.patch numerically, ignoring a pre-release suffix', () => {
+    assert.ok(isOlderVersion('0.1.0', '0.2.0'));
+    assert.ok(isOlderVersion('0.9.0', '0.10.0'), 'numbers, not text');
+    assert.ok(isOlderVersion('1.2.3', '2.0.0'));
+    assert.ok(!isOlderVersion('0.2.0', '0.1.9'));
+    assert.ok(!isOlderVersion('0.1.0', '0.1.0'));
+    assert.ok(!isOlderVersion('0.1.0', '0.1.0-dev'));
   });
 });

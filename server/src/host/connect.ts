@@ -9,6 +9,7 @@ import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { DAEMON_ERRORS_LOG, DAEMON_LOG, liveHolder } from './lock';
+import { isOlderVersion } from '../version';
 
 export interface StartDaemonOptions {
   storeDir: string;
@@ -21,6 +22,12 @@ export interface StartDaemonOptions {
   idleExitMs?: number;
   /** Give up after this long (default 60 s: a CLI command holding the store may have to finish first). */
   timeoutMs?: number;
+  /**
+   * This window's Rampart version. A daemon an older window started (the extension was updated since, and the
+   * daemon outlives a reload by its idle time) is asked to exit (SIGTERM) and a new one started; a newer daemon, one
+   * `rampart daemon` started, or the one this call started, is joined as it is.
+   */
+  version?: string;
   log?(line: string): void;
 }
 
@@ -35,9 +42,16 @@ export async function connectOrStart(o: StartDaemonOptions): Promise<net.Socket>
   let spawned = 0;
   let lastExit: string | undefined;
   let toldWaiting = false;
+  const replaced = new Set<number>();
   for (;;) {
     const holder = await liveHolder(o.storeDir);
-    if (holder?.kind === 'daemon' && holder.socket) {
+    if (holder?.kind === 'daemon' && replaced.has(holder.pid)) {
+      // Asked to exit: wait until it has gone (it removes its lock), then start the new one.
+    } else if (holder?.kind === 'daemon' && holder.pid !== child?.pid && o.version && holder.version && !holder.headless && isOlderVersion(holder.version, o.version)) {
+      replaced.add(holder.pid);
+      o.log?.(`The Rampart daemon (pid ${holder.pid}) is version ${holder.version}, older than this window's ${o.version}: asking it to exit`);
+      try { process.kill(holder.pid, 'SIGTERM'); } catch { /* gone already */ }
+    } else if (holder?.kind === 'daemon' && holder.socket) {
       const socket = await connectSocket(holder.socket);
       if (socket) return socket;
       // Listening is not up yet (the daemon is starting), or it is exiting: ask again shortly.

@@ -13,6 +13,7 @@ import { DaemonCore, type DaemonOptions } from './core';
 import { endpointFor, prepareEndpoint, restrictEndpoint } from './endpoint';
 import { CLI_LOCK_WAIT_MS, DAEMON_LOG, PREVIOUS_DAEMON_LOG, type HeldLock, type LockInfo, acquireLockWaiting, liveHolder } from './lock';
 import { socketConnection } from './session';
+import { VERSION } from '../version';
 
 
 export interface HostOptions extends Omit<DaemonOptions, 'onExitRequested' | 'logSink'> {
@@ -44,7 +45,7 @@ export class DaemonHost {
   /** Takes the lock (waiting for a CLI command to finish), listens, and serves until the process ends. */
   static async start(options: HostOptions): Promise<DaemonHost> {
     const endpoint = endpointFor(options.storeDir);
-    const r = await acquireLockWaiting(options.storeDir, { kind: 'daemon', socket: endpoint }, CLI_LOCK_WAIT_MS,
+    const r = await acquireLockWaiting(options.storeDir, { kind: 'daemon', socket: endpoint, version: VERSION, headless: options.openNow }, CLI_LOCK_WAIT_MS,
       (h) => process.stderr.write(`Waiting for the rampart command (pid ${h.pid}) working on the store to finish...\n`));
     if (!r.acquired) throw new StoreBusyError(r.holder, options.storeDir);
     const lock = r.lock;

@@ -36,7 +36,14 @@ export interface LockInfo {
    * reboot especially: a lock naming a live pid that is another process now is stale. Absent where it cannot be read.
    */
   process?: string;
+  /** A daemon's Rampart version: a window of a newer one replaces a daemon started by an older window. */
+  version?: string;
+  /** A daemon started by `rampart daemon` (a server's): never replaced by a window. */
+  headless?: boolean;
 }
+
+/** What the taker says of itself in the lock. */
+export type LockClaim = Pick<LockInfo, 'kind' | 'socket' | 'version' | 'headless'>;
 
 export type AcquireResult = { acquired: true; lock: HeldLock } | { acquired: false; holder: LockInfo };
 
@@ -125,11 +132,11 @@ export async function liveHolder(storeDir: string): Promise<LockInfo | undefined
 }
 
 /** Takes the store's lock, taking over a stale one; refuses (with the holder) while a live process holds it. */
-export async function acquireLock(storeDir: string, what: { kind: LockKind; socket?: string }): Promise<AcquireResult> {
+export async function acquireLock(storeDir: string, what: LockClaim): Promise<AcquireResult> {
   await fs.mkdir(storeDir, { recursive: true, mode: 0o700 });
   const file = lockFile(storeDir);
   const info: LockInfo = {
-    pid: process.pid, process: processIdentity(process.pid), kind: what.kind, socket: what.socket,
+    pid: process.pid, process: processIdentity(process.pid), ...what,
     startedAt: new Date().toISOString(), token: randomBytes(8).toString('hex'),
   };
   for (let attempt = 0; attempt < 50; attempt++) {
@@ -143,7 +150,7 @@ export async function acquireLock(storeDir: string, what: { kind: LockKind; sock
 }
 
 /** Polls until the lock is ours, or until `timeoutMs` passed (then returns who still holds it). */
-export async function acquireLockWaiting(storeDir: string, what: { kind: LockKind; socket?: string }, timeoutMs: number, onWait?: (holder: LockInfo) => void): Promise<AcquireResult> {
+export async function acquireLockWaiting(storeDir: string, what: LockClaim, timeoutMs: number, onWait?: (holder: LockInfo) => void): Promise<AcquireResult> {
   const deadline = Date.now() + timeoutMs;
   let told = false;
   for (;;) {
