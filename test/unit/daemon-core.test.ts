@@ -39,4 +39,17 @@ describe('daemon core', () => {
     assert.deepEqual(asked, ['silent', 'gone', 'answering']);
     assert.ok(Date.now() - t0 < 5_000);
   });
+
+  it('recomputes the synced roles after a sync or a revoke, not after an export or an organization edit', () => {
+    const core = new DaemonCore({ storeDir: dir, clock: { now: () => new Date() }, sessions: new SdkSessionFactory() });
+    const reasons: string[] = [];
+    const refresh = core.tenantRoles.refresh.bind(core.tenantRoles);
+    core.tenantRoles.refresh = () => { reasons.push('refresh'); return refresh(); };
+    for (const reason of ['export', 'organizations', 'stale', 'sync', 'revoke', 'scheduled-sync']) {
+      reasons.push(reason);
+      core.changed(reason);
+    }
+    assert.deepEqual(reasons, ['export', 'organizations', 'stale', 'sync', 'refresh', 'revoke', 'refresh', 'scheduled-sync', 'refresh']);
+    core.close();
+  });
 });

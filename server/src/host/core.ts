@@ -128,7 +128,9 @@ export class DaemonCore {
     if (this.schedulerStarted) this.scheduler?.reschedule();
     this.broadcast(P.StoreChanged.type, { reason });
     this.scheduleStaleNotice();
-    const rolesChanged = this.tenantRoles.refresh();
+    // The synced roles (for lint's RP030) come from inventory and connections: recomputed (a scan of every role
+    // assignment) only after a change that may touch them, not after an export, a stale notice or an organization edit.
+    const rolesChanged = !KEEPS_INVENTORY.has(reason) && this.tenantRoles.refresh();
     for (const listener of this.listeners.values()) listener(reason, rolesChanged);
   }
 
@@ -184,6 +186,9 @@ export class DaemonCore {
     this.staleTimer.unref?.();
   }
 }
+
+/** Store changes that never touch inventory or connections' existence (anything else refreshes the synced roles). */
+const KEEPS_INVENTORY: ReadonlySet<string> = new Set(['export', 'organizations', 'roles', 'stale', 'assessment', 'assessment-approval', 're-auth']);
 
 /**
  * Asks the connected clients for a credential, each in turn, until one has it: an editor window answers from its
