@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import type { AzureSession } from '../azure/clients';
 import { SyncError, toSyncError, type ErrorContext } from '../azure/errors';
 import { type Inventory, type RoleDefinitionRecord, emptyInventory } from '../store/schema';
-import { type DeniedSource, mapAll, readKeyVaults, readPublicIps, readSecureScores, readStorageAccounts, readUnlessDenied } from './collect-posture';
+import { type DeniedSource, all, mapAll, readKeyVaults, readPublicIps, readSecureScores, readStorageAccounts, readUnlessDenied } from './collect-posture';
 import { Pool } from './pool';
 import { type GraphReadContext, graphSubscriptions, readThroughResourceGraph } from './resource-graph';
 
@@ -193,8 +193,4 @@ export async function managementGroupSubscriptions(session: AzureSession, groupI
     if (id) out.add(id.toLowerCase());
   }
   return [...out].sort();
-}
-
-async function all<T>(iter: AsyncIterable<T>): Promise<T[]> {
-  return mapAll(iter, (item) => item);
 }
