@@ -4,10 +4,14 @@
  */
 import { strict as assert } from 'node:assert';
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { verifyAudit } from '../../server/src/core/audit';
+import { requireAdmin } from '../../server/src/core/roles';
 import { applySettings, DEFAULT_SETTINGS } from '../../server/src/core/settings';
 import { computeGrade } from '../../server/src/evidence/grade';
 import type { EvidenceRecord } from '../../server/src/store/schema';
+import { SEGMENT_DIR } from '../../server/src/store/segmented-file';
+import { STORE_FILE } from '../../server/src/store/store';
 import { SYNCED, fixture, flatten } from './organizations-fixture';
 
 describe('organizations: edit, move, delete, attach (audited)', () => {
@@ -15,6 +19,7 @@ describe('organizations: edit, move, delete, attach (audited)', () => {
   beforeEach(async () => { f = await fixture({}, () => 'alice'); });
   afterEach(async () => { await fs.rm(f.dir, { recursive: true, force: true }); });
   const rows = (action: string) => f.store.data.audit.filter((r) => r.action === action);
+  const segmentFiles = async () => (await fs.readdir(path.join(f.dir, SEGMENT_DIR))).sort();
 
   it('audits creation and attachment, with the acting user, and the chain verifies', () => {
     assert.deepEqual(rows('organization-create').map((r) => [r.user, r.details.name]), [['alice', 'Group'], ['alice', 'Subsidiary'], ['alice', 'Subsidiary Azure']]);
@@ -67,14 +72,33 @@ describe('organizations: edit, move, delete, attach (audited)', () => {
     assert.ok(verifyAudit(f.store.data.audit, f.store.data.meta?.auditAnchor).ok);
   });
 
+  it('organization changes and a refused viewer action rewrite rampart.json only, never an evidence segment', async () => {
+    const segments = await segmentFiles();
+    assert.equal(segments.length, 3);
+    const o = await f.orgs.create({ name: 'Other' });
+    await f.orgs.update({ organization: o.id, name: 'Renamed' });
+    await f.orgs.attach('conn-a', o.id);
+    await f.orgs.attach('conn-a', 'Group');
+    await f.orgs.delete(o.id);
+    await f.store.update((d) => { d.roles = { admins: ['alice'], viewers: ['bob'] }; }, { rows: [] });
+    await assert.rejects(requireAdmin(f.store, { now: () => new Date(SYNCED) }, 'bob', 'organizations'), /'bob' is a viewer/);
+    assert.equal(rows('permission-denied').length, 1);
+    assert.deepEqual(await segmentFiles(), segments);
+  });
+
   it('moves and detaches a connection, audited with the previous organization; an unchanged attach writes nothing', async () => {
     const group = f.orgs.list().find((o) => o.name === 'Group')!;
     const sub = f.orgs.list().find((o) => o.name === 'Subsidiary')!;
     assert.deepEqual(await f.orgs.attach('conn-b', 'Group'), { connectionId: 'conn-b', organizationId: group.id });
     assert.deepEqual(await f.orgs.attach('conn-b', null), { connectionId: 'conn-b' });
     const n = f.store.data.audit.length;
+    const file = path.join(f.dir, STORE_FILE);
+    const [text, stat, segments] = [await fs.readFile(file, 'utf8'), await fs.stat(file), await segmentFiles()];
     await f.orgs.attach('conn-b', null);
     assert.equal(f.store.data.audit.length, n);
+    assert.equal(await fs.readFile(file, 'utf8'), text);
+    assert.equal((await fs.stat(file)).mtimeMs, stat.mtimeMs, 'rampart.json was not rewritten');
+    assert.deepEqual(await segmentFiles(), segments);
     const moves = rows('organization-attach').slice(3).map((r) => r.details);
     assert.deepEqual(moves, [
       { connection: 'conn-b', organizationId: group.id, organization: 'Group', previousOrganizationId: sub.id },

@@ -277,6 +277,40 @@ describe('Resource Graph paging and throttling', function () {
     await assert.rejects(read(emu, 0), (e: SyncError) => e.code === 'throttled' && /Resource Graph/.test(e.message));
   });
 
+  it('stops the other pages when one fails: those in flight are aborted, those queued are never sent', async () => {
+    // A fake client: the first page announces four; the page at $skip PAGE_SIZE fails, the others answer slowly.
+    const sent: (number | undefined)[] = [];
+    const aborted: number[] = [];
+    const boom = new Error('page failed');
+    const client = {
+      resources: (req: { options: { skip?: number } }, opts: { abortSignal: AbortSignal }) => {
+        const skip = req.options.skip;
+        sent.push(skip);
+        if (skip === undefined) return Promise.resolve({ data: [{ id: '0' }], skipToken: 't', totalRecords: 1 + PAGE_SIZE * 3, resultTruncated: 'false' });
+        if (skip === 1) return new Promise((_, reject) => setTimeout(() => reject(boom), 10));
+        return new Promise((resolve, reject) => {
+          const timer = setTimeout(() => resolve({ data: [], totalRecords: 0 }), 300);
+          opts.abortSignal.addEventListener('abort', () => { aborted.push(skip!); clearTimeout(timer); reject(new Error('aborted')); });
+        });
+      },
+    } as never;
+    const query = 'resources | project id';
+    // Side by side: the failure aborts the two pages in flight, and is what queryAll reports.
+    await assert.rejects(queryAll(client, query, [], new AbortController().signal), (e) => e === boom);
+    assert.deepEqual(aborted.sort(), [1 + PAGE_SIZE, 1 + PAGE_SIZE * 2]);
+    // One at a time: the pages queued behind the failed one are not sent.
+    sent.length = 0;
+    let chain: Promise<unknown> = Promise.resolve();
+    const serial = <R>(task: () => Promise<R>): Promise<R> => {
+      const r = chain.then(task);
+      chain = r.catch(() => undefined);
+      return r;
+    };
+    await assert.rejects(queryAll(client, query, [], new AbortController().signal, serial), (e) => e === boom);
+    await chain;
+    assert.deepEqual(sent, [undefined, 1]);
+  });
+
   it('answers what the emulator cannot run as 400 InvalidQuery, and a query that projects away id as truncated', async () => {
     const n = PAGE_SIZE + 100;
     emu = await startEmulator({ scenario: big(n, 2) });

@@ -108,6 +108,21 @@ describe('store segments', () => {
     assert.equal((await fs.readdir(dir)).filter((n) => n.includes('.corrupt-')).length, 1);
   });
 
+  it('falling back to the backup keeps the newer segments of the other connections the moved-aside file names', async () => {
+    const store = await Store.open(dir);
+    await store.update((d) => { d.evidence.push(row('a', 1), row('b', 1)); });
+    await store.update((d) => { d.evidence.push(row('a', 2), row('b', 2)); });
+    const named = (await main()).segments;
+    assert.deepEqual(Object.keys(named), ['a', 'b']);
+    // b's segment comes after a's: a's newer segment has been read when b's turns out missing.
+    await fs.rm(path.join(dir, SEGMENT_DIR, named.b));
+    const warnings: string[] = [];
+    const recovered = await Store.open(dir, { onWarning: (m) => warnings.push(m) });
+    assert.deepEqual(recovered.data.evidence.map((r) => r.id).sort(), ['ev_a_1', 'ev_b_1']);
+    assert.match(warnings[0], /segment .* missing.*last good copy/);
+    assert.ok((await segmentFiles()).includes(named.a), 'the newer segment of connection a is still on disk');
+  });
+
   it('refuses a store whose segment is corrupt and whose backup cannot help, and leaves the files untouched', async () => {
     const store = await Store.open(dir);
     await store.update((d) => { d.evidence.push(row('a', 1)); });

@@ -33,7 +33,7 @@ describe('throttling state', () => {
     assert.equal(s.waitFor('a'), 2000, 'after the block, still paced: the 429 left nothing remaining');
   });
 
-  it('holds Resource Graph until its quota resets, and never paces it after a 429', () => {
+  it('holds Resource Graph until its quota resets, and paces it after a 429 only until the next answer', () => {
     let now = 0;
     const s = new ThrottleState(settings, () => now, () => 0);
     const graph = ThrottleState.bucketOf('https://management.azure.com/providers/Microsoft.ResourceGraph/resources?api-version=2021-03-01');
@@ -45,9 +45,23 @@ describe('throttling state', () => {
     assert.equal(s.waitFor(graph), 3000);
     assert.equal(s.backOff(graph, 0, 3000), 3050, 'a 429 waits the reset (plus a little jitter), not the exponential back-off');
     now = 4000;
-    assert.equal(s.waitFor(graph), 0, 'after the reset Resource Graph runs at full speed');
+    s.observe(graph, headers({ 'x-ms-user-quota-remaining': '14', 'x-ms-user-quota-resets-after': '00:00:05' }));
+    assert.equal(s.waitFor(graph), 0, 'after the reset and the next answer Resource Graph runs at full speed');
     s.backOff(graph, 0);
     now = 10_000;
-    assert.equal(s.waitFor(graph), 0, 'a 429 without quota headers holds it only for the back-off');
+    s.observe(graph, headers({}));
+    assert.equal(s.waitFor(graph), 0, 'a 429 without quota headers holds it only until the next answer');
+  });
+
+  it('stops pacing a bucket after a 429 once an answer without remaining-reads headers comes back', () => {
+    let now = 0;
+    const s = new ThrottleState(settings, () => now, () => 1);
+    s.backOff('a', 0);
+    now = 10_000;
+    assert.equal(s.waitFor('a'), 2000, 'the 429 left nothing remaining');
+    s.observe('a', headers({}));
+    assert.equal(s.waitFor('a'), 0, 'the answer to the retry said nothing of a low count');
+    s.observe('b', headers({}));
+    assert.equal(s.waitFor('b'), 0);
   });
 });

@@ -72,14 +72,12 @@ export class ThrottleState {
     if (!b) return 0;
     const blocked = Math.max(0, b.blockedUntil - this.now());
     const { lowWatermark, slowDelayMs } = this.settings;
-    // ARM's remaining reads come back with every answer; Resource Graph reports no such count (its quota blocks the
-    // bucket until the reset instead), so a 0 left by a 429 there would pace every later query for good.
-    const paced = b.remaining !== undefined && b.remaining < lowWatermark && key !== RESOURCE_GRAPH_BUCKET;
+    const paced = b.remaining !== undefined && b.remaining < lowWatermark;
     const pace = paced ? slowDelayMs * (lowWatermark - b.remaining!) / lowWatermark : 0;
     return Math.round(Math.max(blocked, pace));
   }
 
-  /** Records the remaining reads an answer reported (the lowest of the headers present). */
+  /** Records the remaining reads an answer reported (the lowest of the headers present; none if it reported none). */
   observe(key: string, header: (name: string) => string | undefined): void {
     let low: number | undefined;
     for (const name of REMAINING_HEADERS) {
@@ -88,7 +86,9 @@ export class ThrottleState {
       // -resource reads "Microsoft.Compute/HighCostGet3Min;159,Microsoft.Compute/HighCostGet30Min;799"
       for (const m of v.matchAll(/(?:^|[;,=])\s*(\d+)\s*(?=,|$)/g)) low = Math.min(low ?? Infinity, Number(m[1]));
     }
-    if (low !== undefined) this.bucket(key).remaining = low;
+    // What the last answer said, also when it said nothing: the 0 a 429 left (see backOff) paces the bucket only
+    // until the next answer, so a bucket whose answers carry no such headers (Resource Graph) is not paced for good.
+    if (low !== undefined || this.buckets.has(key)) this.bucket(key).remaining = low;
     const quota = header('x-ms-user-quota-remaining');
     const reset = quotaResetMs(header);
     if (quota !== undefined && Number(quota) <= 0 && reset !== undefined) {

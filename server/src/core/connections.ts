@@ -23,7 +23,10 @@ export function validateNewConnection(input: NewConnection, existing: Connection
     throw new ValidationError(`Unknown credential kind '${String(input.credentialKind)}': use secret, certificate, azure-cli or microsoft-account.`);
   }
   const interactive = INTERACTIVE_KINDS.has(input.credentialKind);
-  if (!interactive && !GUID.test(input.clientId ?? '')) throw new ValidationError(`The client id '${input.clientId}' is not a GUID (the app registration's Application (client) ID).`);
+  // Required unless the user signs in interactively; a GUID whenever given.
+  if ((!interactive || input.clientId) && !GUID.test(input.clientId ?? '')) {
+    throw new ValidationError(`The client id '${input.clientId}' is not a GUID (the app registration's Application (client) ID).`);
+  }
   if (input.managementGroup !== undefined) {
     if (!/^[A-Za-z0-9._()-]{1,90}$/.test(input.managementGroup)) throw new ValidationError(`'${input.managementGroup}' is not a management group id (letters, digits, - _ . ( ), up to 90).`);
     if (input.subscriptions?.length) throw new ValidationError('Give either a management group or a list of subscriptions, not both.');
@@ -31,7 +34,6 @@ export function validateNewConnection(input: NewConnection, existing: Connection
   for (const s of input.subscriptions ?? []) {
     if (!GUID.test(s)) throw new ValidationError(`The subscription '${s}' is not a subscription id (a GUID).`);
   }
-  if (interactive && input.clientId && !GUID.test(input.clientId)) throw new ValidationError(`The client id '${input.clientId}' is not a GUID.`);
   if (interactive && (input.secretEnv !== undefined || input.certificateFile !== undefined)) {
     throw new ValidationError(`A connection that signs in with ${input.credentialKind === 'azure-cli' ? 'the Azure CLI' : 'a Microsoft account'} takes no secret or certificate.`);
   }

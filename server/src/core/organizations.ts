@@ -71,7 +71,7 @@ export class Organizations {
         organizationId: org.id, name: org.name, parentId: org.parentId, primaryDomain: org.primaryDomain, visibility: org.visibility,
       });
       return org;
-    });
+    }, { rows: [] });
   }
 
   /**
@@ -111,7 +111,7 @@ export class Organizations {
       all[all.indexOf(org)] = next;
       this.audit(d, 'organization-update', undefined, { organizationId: org.id, name: next.name, changes });
       return next;
-    });
+    }, { rows: [] });
   }
 
   /**
@@ -140,12 +140,19 @@ export class Organizations {
       d.organizations = all.filter((o) => o.id !== org.id);
       this.audit(d, 'organization-delete', undefined, { organizationId: org.id, name: org.name, ...(detached ? { detachedRevoked: detached } : {}) });
       return org;
-    });
+    }, { rows: [] });
   }
 
   /** Publishes a connection's assets as an organization, or detaches it with `organization` undefined or null. */
   async attach(connection: string, organization: string | undefined | null): Promise<{ connectionId: string; organizationId?: string }> {
     await this.deps.requireAdmin?.();
+    // Already so: nothing to write (read after the updates queued before this one).
+    const unchanged = await this.deps.store.exclusive(async (d) => {
+      const c = findConnection(d, connection);
+      const org = c && organization ? requireOrganization(d, organization) : undefined;
+      return c && c.organizationId === org?.id ? { connectionId: c.id, ...(org ? { organizationId: org.id } : {}) } : undefined;
+    });
+    if (unchanged) return unchanged;
     return this.deps.store.update((d) => {
       const c = findConnection(d, connection);
       if (!c) throw new OrganizationError(`No connection '${connection}'.`);
@@ -158,7 +165,7 @@ export class Organizations {
         });
       }
       return { connectionId: c.id, ...(org ? { organizationId: org.id } : {}) };
-    });
+    }, { rows: [] });
   }
 
   /** The tree, grades weighted by `framework` (default: the `rampart.framework` setting). */

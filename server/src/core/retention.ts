@@ -18,7 +18,8 @@ const DAY_MS = 86_400_000;
 export async function pruneRevoked(store: Store, now: Date, retentionDays: number): Promise<string[]> {
   const expired = (c: { deletedAt?: string; prunedAt?: string }) =>
     c.deletedAt !== undefined && !c.prunedAt && Date.parse(c.deletedAt) + retentionDays * DAY_MS <= now.getTime();
-  if (!store.data.connections.some(expired)) return [];
+  const expiring = store.data.connections.filter(expired).map((c) => c.id);
+  if (!expiring.length) return [];
   return store.update((d) => {
     const gone = d.connections.filter(expired);
     const ids = new Set(gone.map((c) => c.id));
@@ -39,5 +40,5 @@ export async function pruneRevoked(store: Store, now: Date, retentionDays: numbe
       appendAudit(d, now, 'prune', c.id, { name: c.name, deletedAt: c.deletedAt, retentionDays, ...(kept ? { keptApprovedEvidence: kept } : {}) });
     }
     return [...ids];
-  });
+  }, { rows: expiring });
 }

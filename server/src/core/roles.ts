@@ -46,7 +46,7 @@ export function rolesView(data: StoreData, user: string): RolesView {
 /** A store without roles gets `user` as its first admin. Returns whether it did. */
 export async function claimIfUnowned(store: Store, user: string): Promise<boolean> {
   if (store.data.roles) return false;
-  await store.update((d) => { d.roles ??= { admins: [user], viewers: [] }; });
+  await store.update((d) => { d.roles ??= { admins: [user], viewers: [] }; }, { rows: [] });
   return true;
 }
 
@@ -55,7 +55,7 @@ export async function requireAdmin(store: Store, clock: Clock, user: string, act
   if (!store.data.roles) { await claimIfUnowned(store, user); return; }
   if (roleOf(store.data, user) === 'admin') return;
   const admins = store.data.roles.admins;
-  await store.update((d) => { appendAudit(d, clock.now(), 'permission-denied', undefined, { action, user, role: 'viewer' }, user); });
+  await store.update((d) => { appendAudit(d, clock.now(), 'permission-denied', undefined, { action, user, role: 'viewer' }, user); }, { rows: [] });
   throw new PermissionError(
     `'${user}' is a viewer of this Rampart store: ${WHAT[action]} needs an admin. ` +
     `Ask an admin (${admins.join(', ') || 'none'}) to run it, or to make you one with: rampart roles add-admin ${user}`,
@@ -83,6 +83,6 @@ export async function setRole(store: Store, clock: Clock, actor: string, p: SetR
     if (p.role === 'admin') r.admins.push(target);
     if (p.role === 'viewer') r.viewers.push(target);
     appendAudit(d, clock.now(), 'role-change', undefined, { user: target, role: p.role, previous }, actor);
-  });
+  }, { rows: [] });
   return rolesView(store.data, actor);
 }

@@ -96,7 +96,7 @@ export class RampartService {
       const c = d.connections.find((x) => x.id === record.id)!;
       c.deletedAt = clock.now().toISOString();
       appendAudit(d, clock.now(), 'revoke', c.id, { name: c.name, tenantId: c.tenantId, clientId: c.clientId, retentionDays: this.settingsNow.retentionDays });
-    });
+    }, { rows: [] });
     log.info(`connection '${record.name}' (${record.id}) revoked; history kept for ${this.settingsNow.retentionDays} days`);
     return this.summary(record.id);
   }
@@ -113,7 +113,7 @@ export class RampartService {
     if (c.deletedAt) throw new RevokedConnectionError(`Connection '${c.name}' was revoked: its credentials cannot be updated. Connect again to read this tenant.`);
     await store.update((d) => {
       appendAudit(d, clock.now(), 're-auth', c.id, { name: c.name, clientId: c.clientId, credentialKind: c.credentialKind, previousStatus: c.status });
-    });
+    }, { rows: [] });
     log.info(`credentials of '${c.name}' (${c.id}) updated (${c.credentialKind}); audited as re-auth`);
     return this.summary(c.id);
   }
@@ -133,7 +133,7 @@ export class RampartService {
       const r = d.connections.find((x) => x.id === c.id)!;
       r.setup = outcome.setup;
       if (UNFINISHED.has(r.status)) Object.assign(r, { status: outcome.status, statusDetail: outcome.statusDetail });
-    });
+    }, { rows: [] });
     this.deps.log.info(`setup of '${c.name}' (${c.id}) verified: ${outcome.status}${outcome.setup.warning ? ' (over-privileged)' : ''}`);
     return this.summary(c.id);
   }
@@ -154,7 +154,7 @@ export class RampartService {
         (d.inventory as unknown as Record<string, { connectionId: string }[]>)[key] = d.inventory[key].filter((r) => r.connectionId !== c.id);
       }
       appendAudit(d, this.deps.clock.now(), 'revoke', c.id, { name: c.name, tenantId: c.tenantId, clientId: c.clientId, discarded: true, status: c.status });
-    });
+    }, { rows: [c.id] });
     this.deps.log.info(`unfinished connection '${c.name}' (${c.id}) deleted`);
     return last;
   }
@@ -175,7 +175,7 @@ export class RampartService {
         thumbprint: cert.thumbprint, notAfter: cert.notAfter,
       });
       Object.assign(r, { credentialKind: 'certificate', secretEnv: undefined, ...(options.certificateFile ? { certificateFile: options.certificateFile } : {}) });
-    });
+    }, { rows: [] });
     this.deps.log.info(`created a certificate credential for '${c.name}' (${c.id}), thumbprint ${cert.thumbprint}; audited as re-auth`);
     const instructions = certificateInstructions({ connectionName: c.name, clientId: c.clientId, file: options.file ?? `${c.name.replace(/[^A-Za-z0-9._-]+/g, '-')}.cer`, thumbprint: cert.thumbprint, notAfter: cert.notAfter });
     return { ...cert, instructions, connection: this.summary(c.id) };
@@ -232,7 +232,7 @@ export class RampartService {
         name: record.name, tenantId: record.tenantId, clientId: record.clientId, cloud: record.cloud.name,
         credentialKind: record.credentialKind, subscriptions: record.subscriptions,
       });
-    });
+    }, { rows: [] });
     log.info(`connection '${record.name}' (${record.id}) created for tenant ${record.tenantId}`);
     return toConnectionSummary(store.data, record);
   }
@@ -280,7 +280,7 @@ export class RampartService {
       const a = createAssessment(d, input, clock.now(), osUser());
       if (input.attach) attachEvidence(d, a, input.attach);
       return a.id;
-    });
+    }, { rows: [] });
     const view = this.assessment(id);
     log.info(`assessment '${view.name}' (${view.id}) created with ${view.evidenceCount} evidence row(s)`);
     return view;
@@ -292,7 +292,7 @@ export class RampartService {
       const a = findAssessment(d, p.assessment);
       attachEvidence(d, a, p);
       return a.id;
-    });
+    }, { rows: [] });
     return this.assessment(id);
   }
 
@@ -311,7 +311,7 @@ export class RampartService {
         connections: a.connections, evidenceCount: a.evidenceIds.length, digest: a.digest,
       });
       return a.id;
-    });
+    }, { rows: [] });
     const view = this.assessment(id);
     log.info(`assessment '${view.name}' approved by ${view.approvedBy}: ${view.evidenceCount} evidence row(s) frozen`);
     return view;

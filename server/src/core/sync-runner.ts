@@ -65,8 +65,8 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Syn
     return fail(deps, conn, run, err);
   }
 
-  const at = clock.now().toISOString();
   const now = clock.now();
+  const at = now.toISOString();
   function* observations() {
     yield* observeEach(inventory, now);
     for (const x of denied) yield* deniedObservations(x);

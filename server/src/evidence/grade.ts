@@ -53,8 +53,6 @@ export const FRAMEWORK_CONTROL_WEIGHTS: Record<string, Record<string, number>> =
   soc2: { 'CC6.1': 25, 'CC6.3': 20, 'CC6.6': 20, 'CC7.1': 15, 'CC6.2': 10, 'CC6.7': 10 },
   iso27001: { 'A.5.15': 20, 'A.8.2': 20, 'A.8.20': 15, 'A.8.24': 15, 'A.5.17': 10, 'A.5.18': 10, 'A.8.8': 5, 'A.5.9': 5 },
 };
-/** The SOC 2 weights (kept for existing callers). */
-export const CONTROL_WEIGHTS = FRAMEWORK_CONTROL_WEIGHTS.soc2;
 const DEFAULT_CONTROL_WEIGHT = 10;
 
 /** A framework's control weights; throws UnknownFrameworkError (controls.ts) for a framework the catalog lacks. */

@@ -79,6 +79,9 @@ export class SegmentedStoreFile implements Adapter<StoreData> {
     const evidence: EvidenceRecord[] = [];
     const inventory = emptyInventory() as unknown as Record<string, unknown[]>;
     const written = new Map<string, Written>();
+    // Known (so deletable) only once the whole file assembles: a fallback to the backup must not delete the newer
+    // segments of the file it moves aside.
+    const names: string[] = [];
     for (const [connectionId, name] of Object.entries(segments)) {
       const seg = await readJson<SegmentFile>(path.join(this.segmentDir, name));
       if (!seg.ok || !Array.isArray(seg.value?.evidence)) {
@@ -87,8 +90,9 @@ export class SegmentedStoreFile implements Adapter<StoreData> {
       append(evidence, seg.value.evidence);
       for (const [table, rows] of Object.entries(seg.value.inventory ?? {})) append(inventory[table] ??= [], rows ?? []);
       written.set(connectionId, { file: name, shape: shape({ evidence: seg.value.evidence, inventory: seg.value.inventory as Rows['inventory'] }) });
-      this.known.add(name);
+      names.push(name);
     }
+    for (const name of names) this.known.add(name);
     this.written = written;
     return { ok: true, data: { ...rest, evidence, inventory } as unknown as StoreData };
   }

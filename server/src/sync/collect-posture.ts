@@ -14,7 +14,8 @@ type Owned = { connectionId: string; tenantId: string };
 /** Runs one SDK call under the collector's error mapping (and the pool, for fan-out). */
 export type Step = <T>(what: string, fn: () => Promise<T>) => Promise<T>;
 
-async function all<T>(iter: AsyncIterable<T>): Promise<T[]> {
+/** Every item of an SDK list. */
+export async function all<T>(iter: AsyncIterable<T>): Promise<T[]> {
   return mapAll(iter, (item) => item);
 }
 

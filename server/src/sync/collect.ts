@@ -5,8 +5,8 @@
 import { setMaxListeners } from 'node:events';
 import type { AzureSession } from '../azure/clients';
 import { SyncError, toSyncError, type ErrorContext } from '../azure/errors';
-import { type Inventory, type RoleDefinitionRecord, emptyInventory } from '../store/schema';
-import { type DeniedSource, mapAll, readKeyVaults, readPublicIps, readSecureScores, readStorageAccounts, readUnlessDenied } from './collect-posture';
+import { type Inventory, type RoleDefinitionRecord, type SubscriptionRecord, emptyInventory } from '../store/schema';
+import { type DeniedSource, all, mapAll, readKeyVaults, readPublicIps, readSecureScores, readStorageAccounts, readUnlessDenied } from './collect-posture';
 import { Pool } from './pool';
 import { type GraphReadContext, graphSubscriptions, readThroughResourceGraph } from './resource-graph';
 
@@ -56,25 +56,28 @@ export async function collect(ctx: CollectContext): Promise<Inventory> {
 
   ctx.progress('listing subscriptions', 0, 1);
   const pool = new Pool(ctx.concurrency);
-  const graphClient = ctx.session.resourceGraph?.();
-  const graph: GraphReadContext | undefined = graphClient && { client: graphClient, session: ctx.session, owned, step, pool, abortSignal, progress: ctx.progress };
-  const overThreshold = (n: number) => graph !== undefined && ctx.resourceGraphThreshold !== undefined && n > ctx.resourceGraphThreshold;
+  // The Resource Graph client is built only when a sync goes over the threshold.
+  const graphFactory = ctx.session.resourceGraph?.bind(ctx.session);
+  let graphContext: GraphReadContext | undefined;
+  const graph = (): GraphReadContext => graphContext ??= { client: graphFactory!(), session: ctx.session, owned, step, pool, abortSignal, progress: ctx.progress };
+  const overThreshold = (n: number) => graphFactory !== undefined && ctx.resourceGraphThreshold !== undefined && n > ctx.resourceGraphThreshold;
+  type SdkSubscription = { id?: string; subscriptionId?: string; displayName?: string; state?: string };
+  const records = (list: SdkSubscription[]): SubscriptionRecord[] => list.filter((s) => s.subscriptionId).map((s) => ({
+    ...owned, id: s.id ?? `/subscriptions/${s.subscriptionId}`, subscriptionId: s.subscriptionId!, name: s.displayName ?? s.subscriptionId!, state: s.state ?? 'Unknown',
+  }));
   const subs = await step('subscriptions', undefined, async () => {
     const client = ctx.session.subscriptions();
     const ids = ctx.managementGroup ? await managementGroupSubscriptions(ctx.session, ctx.managementGroup, abortSignal) : ctx.subscriptions;
-    if (ids.length === 0 && !ctx.managementGroup) return all(client.subscriptions.list({ abortSignal }));
+    if (ids.length === 0 && !ctx.managementGroup) return records(await all(client.subscriptions.list({ abortSignal })));
     // A long explicit list: one query rather than a get per subscription.
-    if (overThreshold(ids.length)) return (await graphSubscriptions(graph!, ids)).map((s) => ({ id: s.id, subscriptionId: s.subscriptionId, displayName: s.name, state: s.state }));
-    return Promise.all(ids.map((id) => client.subscriptions.get(id, { abortSignal })));
+    if (overThreshold(ids.length)) return (await graphSubscriptions(graph(), ids)).filter((s) => s.subscriptionId);
+    return records(await Promise.all(ids.map((id) => client.subscriptions.get(id, { abortSignal }))));
   });
-  for (const s of subs) {
-    if (!s.subscriptionId) continue;
-    inv.subscriptions.push({ ...owned, id: s.id ?? `/subscriptions/${s.subscriptionId}`, subscriptionId: s.subscriptionId, name: s.displayName ?? s.subscriptionId, state: s.state ?? 'Unknown' });
-  }
+  inv.subscriptions.push(...subs);
 
   const active = inv.subscriptions.filter((s) => s.state !== 'Disabled' && s.state !== 'Deleted');
   if (overThreshold(active.length)) {
-    await readThroughResourceGraph(graph!, inv, active);
+    await readThroughResourceGraph(graph(), inv, active);
     resolveRoleNames(inv);
     return inv;
   }
@@ -193,8 +196,4 @@ export async function managementGroupSubscriptions(session: AzureSession, groupI
     if (id) out.add(id.toLowerCase());
   }
   return [...out].sort();
-}
-
-async function all<T>(iter: AsyncIterable<T>): Promise<T[]> {
-  return mapAll(iter, (item) => item);
 }

@@ -93,18 +93,39 @@ export function roleDefinitionRecords(defs: Row[], subscriptions: string[], assi
     if (!used.has(key)) used.set(key, new Set());
     used.get(key)!.add(guid);
   }
+  // Each definition read once; per subscription only its id differs (the records share the permission arrays).
+  type Prepared = { index: number; name: string; scopes: string[]; record: RoleDefinitionRecord };
+  const builtIns = new Map<string, Prepared[]>();
+  const customs: Prepared[] = [];
+  defs.forEach((d, index) => {
+    const p = props(d);
+    const name = str(d.name) ?? '';
+    const prepared = {
+      index, name, scopes: p.assignableScopes ?? [],
+      record: toDefinition({ name, roleName: p.roleName, roleType: p.type, assignableScopes: p.assignableScopes, permissions: p.permissions }, '', owned),
+    };
+    if (p.type !== 'BuiltInRole') customs.push(prepared);
+    else {
+      const key = name.toLowerCase();
+      if (!builtIns.has(key)) builtIns.set(key, []);
+      builtIns.get(key)!.push(prepared);
+    }
+  });
   const out: RoleDefinitionRecord[] = [];
   for (const s of subscriptions) {
-    const mine = used.get(s.toLowerCase());
-    for (const d of defs) {
-      const p = props(d);
-      const name = str(d.name) ?? '';
-      const builtIn = p.type === 'BuiltInRole';
-      if (builtIn ? !mine?.has(name.toLowerCase()) : !assignableIn(p.assignableScopes ?? [], s)) continue;
-      out.push(toDefinition({
-        id: `/subscriptions/${s}/providers/Microsoft.Authorization/roleDefinitions/${name}`, name, roleName: p.roleName, roleType: p.type,
-        assignableScopes: p.assignableScopes, permissions: p.permissions,
-      }, s, owned));
+    const mine: Prepared[] = [];
+    for (const guid of used.get(s.toLowerCase()) ?? []) {
+      for (const d of builtIns.get(guid) ?? []) mine.push(d);
+    }
+    for (const d of customs) if (assignableIn(d.scopes, s)) mine.push(d);
+    // In the order ARG returned the definitions, as before.
+    mine.sort((x, y) => x.index - y.index);
+    for (const { name, record: r } of mine) {
+      out.push({
+        connectionId: r.connectionId, tenantId: r.tenantId, id: `/subscriptions/${s}/providers/Microsoft.Authorization/roleDefinitions/${name}`, subscriptionId: s,
+        name: r.name, roleName: r.roleName, roleType: r.roleType, actions: r.actions, notActions: r.notActions, dataActions: r.dataActions,
+        notDataActions: r.notDataActions, assignableScopes: r.assignableScopes,
+      });
     }
   }
   return out;

@@ -69,16 +69,38 @@ export async function queryAll<T = Row>(
 ): Promise<T[]> {
   const batches: (string[] | undefined)[] = subscriptions.length ? [] : [undefined];
   for (let i = 0; i < subscriptions.length; i += BATCH_SIZE) batches.push(subscriptions.slice(i, i + BATCH_SIZE));
-  const page = async (batch: string[] | undefined, skipToken?: string, skip?: number) => {
-    const r = await run(() => client.resources({ query, subscriptions: batch, options: { resultFormat: 'objectArray', top: PAGE_SIZE, skipToken, skip, authorizationScopeFilter } }, { abortSignal }));
-    const data = rowsOf(r.data);
-    if (!data) throw new ResourceGraphError('Azure Resource Graph answered without a row array (resultFormat objectArray).');
-    if (r.resultTruncated === 'true' && !r.skipToken) {
-      throw new ResourceGraphError(`Azure Resource Graph truncated the result of '${query.split('|')[0].trim()}' at ${data.length + (skip ?? 0)} of ${r.totalRecords} rows.`);
+  // One failed page stops its siblings, those sent and those still queued in `run`: the result is lost anyway, and
+  // each page spends ARG quota. Every page then rejects with that first failure (not with its own abort).
+  const siblings = new AbortController();
+  const stop = () => siblings.abort(abortSignal.reason);
+  if (abortSignal.aborted) stop(); else abortSignal.addEventListener('abort', stop, { once: true });
+  const signal = siblings.signal;
+  let failure: { error: unknown } | undefined;
+  const fail = (e: unknown): never => {
+    if (failure) throw failure.error;
+    if (!abortSignal.aborted) {
+      failure = { error: e };
+      siblings.abort(e);
     }
-    const rows = new Array<T>(data.length);
-    for (let i = 0; i < data.length; i++) rows[i] = map(data[i]);
-    return { rows, skipToken: r.skipToken || undefined, total: r.totalRecords };
+    throw e;
+  };
+  const page = async (batch: string[] | undefined, skipToken?: string, skip?: number) => {
+    try {
+      const r = await run(() => {
+        signal.throwIfAborted();
+        return client.resources({ query, subscriptions: batch, options: { resultFormat: 'objectArray', top: PAGE_SIZE, skipToken, skip, authorizationScopeFilter } }, { abortSignal: signal }).catch(fail);
+      });
+      const data = rowsOf(r.data);
+      if (!data) throw new ResourceGraphError('Azure Resource Graph answered without a row array (resultFormat objectArray).');
+      if (r.resultTruncated === 'true' && !r.skipToken) {
+        throw new ResourceGraphError(`Azure Resource Graph truncated the result of '${query.split('|')[0].trim()}' at ${data.length + (skip ?? 0)} of ${r.totalRecords} rows.`);
+      }
+      const rows = new Array<T>(data.length);
+      for (let i = 0; i < data.length; i++) rows[i] = map(data[i]);
+      return { rows, skipToken: r.skipToken || undefined, total: r.totalRecords };
+    } catch (e) {
+      return fail(e);
+    }
   };
   const perBatch = await Promise.all(batches.map(async (batch) => {
     const first = await page(batch);
@@ -95,7 +117,7 @@ export async function queryAll<T = Row>(
       next = p.skipToken;
     }
     return out;
-  }));
+  })).finally(() => abortSignal.removeEventListener('abort', stop));
   return perBatch.flat(2);
 }
 
