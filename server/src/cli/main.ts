@@ -78,7 +78,7 @@ const READ_ONLY = new Set(['status', 'grade', 'role-for-connector']);
 async function throughDaemon(command: string, values: CliValues, holder: LockInfo, storeDir: string): Promise<number | undefined> {
   if (READ_ONLY.has(command)) return inProcess(command, values, [], storeDir, false);
   if (!['sync', 'connect', 'revoke'].includes(command)) {
-    throw new StoreBusyError(holder, storeDir, `'rampart ${command}' changes the store directly, which only one process may do: close the editor windows using this store (or stop 'rampart daemon', pid ${holder.pid}) and run it again.`);
+    throw new StoreBusyError(holder, storeDir, `'rampart ${command}' changes the store directly, which only one process may do: stop the daemon (pid ${holder.pid}: 'kill ${holder.pid}', or close the editor windows using this store and wait up to 5 minutes, the time a window's daemon outlives its last window) and run it again.`);
   }
   if (command === 'revoke' && !values.connection) throw new UsageError('revoke needs --connection N.');
   if (command === 'connect' && values.organization) throw new UsageError('connect --organization works on the store directly: close the editor windows using this store first, or attach the organization in the editor.');

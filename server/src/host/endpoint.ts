@@ -9,13 +9,15 @@ import { createHash } from 'node:crypto';
 import { promises as fs, realpathSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { osUser } from '../core/audit';
 
 export class EndpointError extends Error {}
 
 function storeKey(storeDir: string): string {
   let dir = path.resolve(storeDir);
   try { dir = realpathSync(dir); } catch { /* not created yet: the resolved path names it */ }
-  return createHash('sha256').update(`${os.userInfo().username}\0${dir}`).digest('hex').slice(0, 24);
+  // osUser, not os.userInfo(): that throws for a uid with no passwd entry (containers), and the daemon must start there.
+  return createHash('sha256').update(`${osUser()}\0${dir}`).digest('hex').slice(0, 24);
 }
 
 /** The folder holding this user's daemon sockets (POSIX). */
