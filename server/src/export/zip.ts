@@ -78,9 +78,14 @@ export class DeflatingEntry {
     return { name: this.name, crc32: this.crc, size: this.size, sha256: this.hash.digest('hex'), compressedSize };
   }
 
-  /** Stops the entry after a failure (its file is the caller's to remove). */
+  /** Stops the entry after a failure (its file is the caller's to remove, once `closed` resolves). */
   destroy(): void {
     this.deflate.destroy();
+  }
+
+  /** Resolves when the entry's pipeline is over, ended or failed, its file closed. */
+  async closed(): Promise<void> {
+    await this.done.catch(() => undefined);
   }
 }
 
