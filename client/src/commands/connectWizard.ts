@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { CloudConfig, CredentialKind, NewConnection } from '../../../server/src/protocol';
 import { isHttpsUrl, type NamedCloud } from '../config';
 import { MultiStepInput, type Step, type Validation } from './multiStepInput';
-import { type OrgChoice, type OrgOption, type OrgState, emptyOrgState, orgChoice, organizationSteps } from './organizationSteps';
+import { DOMAIN, type OrgChoice, type OrgOption, type OrgState, emptyOrgState, orgChoice, organizationSteps } from './organizationSteps';
 
 /** What the connect flow collects. The secret travels separately from the connection: it goes to SecretStorage. */
 export interface ConnectRequest {
@@ -52,7 +52,6 @@ const TITLE = 'Connect to Azure';
 /** Eight connection steps, then the five organization steps. */
 const TOTAL = 13;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const GUID_PLACEHOLDER = '00000000-0000-0000-0000-000000000000';
 const CUSTOM_LABEL = 'Custom cloud...';
 
