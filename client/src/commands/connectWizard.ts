@@ -3,6 +3,8 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { CloudConfig, CredentialKind, NewConnection } from '../../../server/src/protocol';
 import { isHttpsUrl, type NamedCloud } from '../config';
+import { ActionableError } from '../errors';
+import { readCertificatePem } from './certificatePem';
 import { MultiStepInput, type Step, type Validation } from './multiStepInput';
 import { DOMAIN, type OrgChoice, type OrgOption, type OrgState, emptyOrgState, orgChoice, organizationSteps } from './organizationSteps';
 
@@ -230,32 +232,30 @@ const clientIdStep: Step<State> = async (input, s) => {
 };
 
 const certificateStep: Step<State> = async (input, s) => {
-  const file = await input.showInputBox({
-    title: TITLE, step: 7, totalSteps: TOTAL, value: '',
-    prompt: 'PEM file with the certificate and its PKCS#8 private key (read once, kept in the OS keychain)',
-    placeholder: 'Certificate file path',
-    validate: (v) => {
-      const pem = readPem(expandHome(v.trim()));
-      return typeof pem === 'string' ? undefined : pem.error;
-    },
-  });
-  s.secret = readPem(expandHome(file.trim())) as string;
-  return subscriptionsStep;
+  // Keystrokes only check that the file exists; it is read and checked once, on Enter (a failed check shows the
+  // step again with what was typed and why).
+  let value = '';
+  let message: string | undefined;
+  for (;;) {
+    value = await input.showInputBox({
+      title: TITLE, step: 7, totalSteps: TOTAL, value, message,
+      prompt: 'PEM file with the certificate and its PKCS#8 private key (read once, kept in the OS keychain)',
+      placeholder: 'Certificate file path',
+      validate: (v) => {
+        const file = expandHome(v.trim());
+        if (!file) return 'Enter the path of the PEM file.';
+        return fs.existsSync(file) ? undefined : `${file} does not exist.`;
+      },
+    });
+    try {
+      s.secret = await readCertificatePem(vscode.Uri.file(expandHome(value.trim())));
+      return subscriptionsStep;
+    } catch (e) {
+      if (!(e instanceof ActionableError)) throw e;
+      message = e.message;
+    }
+  }
 };
-
-function readPem(file: string): string | { error: string } {
-  if (!file) return { error: 'Enter the path of the PEM file.' };
-  let pem: string;
-  try {
-    pem = fs.readFileSync(file, 'utf8');
-  } catch {
-    return { error: `${file} cannot be read.` };
-  }
-  if (!/-----BEGIN CERTIFICATE-----/.test(pem) || !/-----BEGIN (?:RSA |EC )?PRIVATE KEY-----/.test(pem)) {
-    return { error: `${file} must hold both the certificate and its private key in PEM form.` };
-  }
-  return pem;
-}
 
 const secretStep: Step<State> = async (input, s) => {
   s.secret = await input.showInputBox({
