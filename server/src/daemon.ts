@@ -7,7 +7,6 @@
 import { type CancellationToken, type Connection, TextDocumentSyncKind } from 'vscode-languageserver';
 import * as P from './protocol';
 import { DaemonCore, type DaemonOptions } from './host/core';
-import { Organizations } from './core/organizations';
 import type { RampartService } from './core/service';
 import { describeSchedule } from './core/settings';
 import { registerExportHandlers } from './export-server';
@@ -132,7 +131,6 @@ export class Daemon {
     c.onRequest(P.EvidenceRows.type, (p) => this.svc().evidenceRows(p));
     c.onRequest(P.EvidenceRow.type, (p) => this.svc().evidenceRow(p.id));
     c.onRequest(P.Coverage.type, (p) => this.svc().coverage(p ?? {}));
-    c.onRequest(P.Organizations.type, (p) => new Organizations({ store: this.svc().store, clock: this.core.options.clock, settings: () => this.svc().settings }).tree(p?.framework));
     c.onRequest(P.Status.type, () => ({
       version: VERSION, storePath: this.svc().store.file, schemaVersion: this.svc().store.data.schemaVersion,
       runningSyncs: this.svc().runningSyncs(), schedule: describeSchedule(this.svc().settings.schedule),

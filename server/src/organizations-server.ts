@@ -21,6 +21,8 @@ export function registerOrganizationHandlers(connection: Connection, deps: Organ
     deps.changed('organizations');
     return result;
   };
+  // Reading the tree needs no admin rights (Organizations.of's admin check guards the changes only).
+  connection.onRequest(P.Organizations.type, (p) => orgs().tree(p?.framework));
   connection.onRequest(P.CreateOrganization.type, (p) => changing(orgs().create(p)));
   connection.onRequest(P.UpdateOrganization.type, (p) => changing(orgs().update(p)));
   connection.onRequest(P.DeleteOrganization.type, (p) => changing(orgs().delete(p.organization)));

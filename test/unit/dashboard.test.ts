@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { DashboardData } from '../../server/src/protocol';
 import { renderDashboard } from '../../client/src/dashboard/render';
-import { dashboardData } from '../../server/src/export/dashboard';
+import { coverageHistory, dashboardData } from '../../server/src/export/dashboard';
 import { emptyStore, type EvidenceRecord } from '../../server/src/store/schema';
 
 const HOSTILE = '<img src=x onerror=alert(1)> "quoted" & \'single\'';
@@ -94,5 +94,29 @@ describe('dashboard data: findings by severity and subscription', () => {
       { subscriptionId: '', name: '(tenant-wide)', high: 1, medium: 0, low: 0 },
       { subscriptionId: 's2', name: 's2', high: 0, medium: 0, low: 1 },
     ]);
+  });
+});
+
+describe('dashboard data: coverage over time', () => {
+  it("counts, at the period's first run, a connection whose last sync was just before the period", () => {
+    const data = emptyStore();
+    const counts = { subscriptions: 1, resourceGroups: 0, roleAssignments: 0, roleDefinitions: 0, evidence: 1, newEvidence: 1 };
+    const run = (id: string, connectionId: string, endedAt: string) => data.runs.push({ id, connectionId, startedAt: endedAt, endedAt, status: 'succeeded', counts });
+    const row = (connectionId: string, control: string, seenAt: string): EvidenceRecord => ({
+      connectionId, tenantId: 't', id: `${connectionId}-e`, type: 'storage-account', subject: `${connectionId}-sa`, observedAt: seenAt, lastSeenAt: seenAt,
+      status: 'pass', controls: [control], data: {}, fingerprint: `${connectionId}-f`, runId: 'r',
+    });
+    for (const id of ['c1', 'c2']) data.connections.push({ id, name: id, tenantId: 't', clientId: 'a', credentialKind: 'secret', subscriptions: [], createdAt: '2026-01-01T00:00:00.000Z', status: 'active' } as unknown as typeof data.connections[number]);
+    run('r1', 'c1', '2026-01-10T00:00:00.000Z'); // c1's last sync: before the period
+    run('r2', 'c2', '2026-01-20T00:00:00.000Z');
+    run('r3', 'c2', '2026-01-25T00:00:00.000Z');
+    data.evidence.push(row('c1', 'CC6.1', '2026-01-10T00:00:00.000Z'), { ...row('c2', 'CC6.6', '2026-01-20T00:00:00.000Z'), lastSeenAt: '2026-01-25T00:00:00.000Z' });
+    // SOC 2's six controls; one storage-account row makes CC6.1 20% and CC6.6 33%: both connections (20 + 33) / 6 = 9%,
+    // c2 alone 33 / 6 = 6%.
+    const points = coverageHistory(data, 'soc2', 60, { from: '2026-01-15T00:00:00.000Z' });
+    assert.deepEqual(points.map((p) => [p.runId, p.meanPercent]), [['r2', 9], ['r3', 9]]);
+    // The limit keeps the most recent points of the period.
+    assert.deepEqual(coverageHistory(data, 'soc2', 1, { from: '2026-01-15T00:00:00.000Z' }).map((p) => p.runId), ['r3']);
+    assert.deepEqual(coverageHistory(data, 'soc2', 60, { to: '2026-01-20T00:00:00.000Z' }).map((p) => p.runId), ['r1', 'r2']);
   });
 });

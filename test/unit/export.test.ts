@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { promises as fs } from 'node:fs';
+import { promises as fs, WriteStream } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { auditRowHash } from '../../server/src/core/audit';
@@ -11,6 +11,13 @@ import { parseCsv, rezip, sha256, unzip, validate } from '../fixtures/export/hel
 import { T1, syntheticStore } from '../fixtures/export/synthetic';
 
 const NOW = new Date('2026-02-02T00:00:00.000Z');
+
+/** The files under `dir` this process holds open (empty where /proc/self/fd is not there to tell). */
+async function openFilesUnder(dir: string): Promise<string[]> {
+  const fds = await fs.readdir('/proc/self/fd').catch(() => [] as string[]);
+  const targets = await Promise.all(fds.map((fd) => fs.readlink(path.join('/proc/self/fd', fd)).catch(() => '')));
+  return targets.filter((t) => t.startsWith(dir + path.sep));
+}
 const schema = EVIDENCE_JSON_SCHEMA as Record<string, unknown>;
 
 describe('export', () => {
@@ -246,5 +253,54 @@ describe('export', () => {
     assert.equal(await fs.readFile(out('keep.json'), 'utf8'), 'previous');
     await assert.rejects(exportEvidence(data, { format: 'bundle', out: out('b.zip'), signal: ac.signal }));
     assert.deepEqual(await fs.readdir(dir), ['keep.json'], 'no temp file left behind');
+  });
+
+  it('a bundle cancelled during its pass leaves no target file and no rampart-bundle-* directory', async () => {
+    // A private temp root: other test runs may hold rampart-bundle-* directories of their own in the shared one.
+    const tmp = out('tmp');
+    await fs.mkdir(tmp);
+    const previous = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      // Cancelled at once (the entries' files are still opening), mid-pass, and while the entries are being ended.
+      for (const at of [1, 2, 45, 89, 90]) {
+        const ac = new AbortController();
+        await assert.rejects(exportEvidence(data, {
+          format: 'bundle', out: out('c.zip'), signal: ac.signal, onProgress: (done) => { if (done === at) ac.abort(); },
+        }), { name: 'AbortError' });
+        assert.deepEqual(await fs.readdir(tmp), [], `no bundle directory left (cancelled at ${at})`);
+        // Every entry was stopped and its file closed before the export rejected (Linux shows the process's fds).
+        assert.deepEqual(await openFilesUnder(tmp), [], `no entry file still open (cancelled at ${at})`);
+      }
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+    }
+    assert.deepEqual(await fs.readdir(dir), ['tmp'], 'no target or temporary file');
+  });
+
+  it('a bundle whose entry fails while the entries are ended stops the others before removing their directory', async () => {
+    const tmp = out('tmp');
+    await fs.mkdir(tmp);
+    const previous = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    // The first entry's temporary file fails as it is closed (a full disk, reported by close): its end() rejects
+    // while the other entries are still being ended.
+    const err = Object.assign(new Error('ENOSPC: no space left on device, close'), { code: 'ENOSPC' });
+    const proto = WriteStream.prototype as unknown as { _destroy(this: WriteStream, e: Error | null, cb: (e?: Error | null) => void): void };
+    const { _destroy } = proto;
+    proto._destroy = function (this: WriteStream, e, cb) {
+      _destroy.call(this, e, String(this.path).endsWith(`${path.sep}0.deflate`) ? (x) => cb(x ?? err) : cb);
+    };
+    try {
+      await assert.rejects(exportEvidence(syntheticStore({ rows: 3000, connections: 2 }), { format: 'bundle', out: out('f.zip'), now: NOW }), (e) => e === err);
+      assert.deepEqual(await openFilesUnder(tmp), [], 'no entry file still open');
+      assert.deepEqual(await fs.readdir(tmp), [], 'no bundle directory left');
+    } finally {
+      proto._destroy = _destroy;
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+    }
+    assert.deepEqual(await fs.readdir(dir), ['tmp'], 'no target or temporary file');
   });
 });

@@ -3,8 +3,10 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { CloudConfig, CredentialKind, NewConnection } from '../../../server/src/protocol';
 import { isHttpsUrl, type NamedCloud } from '../config';
+import { ActionableError } from '../errors';
+import { readCertificatePem } from './certificatePem';
 import { MultiStepInput, type Step, type Validation } from './multiStepInput';
-import { type OrgChoice, type OrgOption, type OrgState, emptyOrgState, orgChoice, organizationSteps } from './organizationSteps';
+import { DOMAIN, type OrgChoice, type OrgOption, type OrgState, emptyOrgState, orgChoice, organizationSteps } from './organizationSteps';
 
 /** What the connect flow collects. The secret travels separately from the connection: it goes to SecretStorage. */
 export interface ConnectRequest {
@@ -52,7 +54,6 @@ const TITLE = 'Connect to Azure';
 /** Eight connection steps, then the five organization steps. */
 const TOTAL = 13;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const GUID_PLACEHOLDER = '00000000-0000-0000-0000-000000000000';
 const CUSTOM_LABEL = 'Custom cloud...';
 
@@ -231,32 +232,30 @@ const clientIdStep: Step<State> = async (input, s) => {
 };
 
 const certificateStep: Step<State> = async (input, s) => {
-  const file = await input.showInputBox({
-    title: TITLE, step: 7, totalSteps: TOTAL, value: '',
-    prompt: 'PEM file with the certificate and its PKCS#8 private key (read once, kept in the OS keychain)',
-    placeholder: 'Certificate file path',
-    validate: (v) => {
-      const pem = readPem(expandHome(v.trim()));
-      return typeof pem === 'string' ? undefined : pem.error;
-    },
-  });
-  s.secret = readPem(expandHome(file.trim())) as string;
-  return subscriptionsStep;
+  // Keystrokes only check that the file exists; it is read and checked once, on Enter (a failed check shows the
+  // step again with what was typed and why).
+  let value = '';
+  let message: string | undefined;
+  for (;;) {
+    value = await input.showInputBox({
+      title: TITLE, step: 7, totalSteps: TOTAL, value, message,
+      prompt: 'PEM file with the certificate and its PKCS#8 private key (read once, kept in the OS keychain)',
+      placeholder: 'Certificate file path',
+      validate: (v) => {
+        const file = expandHome(v.trim());
+        if (!file) return 'Enter the path of the PEM file.';
+        return fs.existsSync(file) ? undefined : `${file} does not exist.`;
+      },
+    });
+    try {
+      s.secret = await readCertificatePem(vscode.Uri.file(expandHome(value.trim())));
+      return subscriptionsStep;
+    } catch (e) {
+      if (!(e instanceof ActionableError)) throw e;
+      message = e.message;
+    }
+  }
 };
-
-function readPem(file: string): string | { error: string } {
-  if (!file) return { error: 'Enter the path of the PEM file.' };
-  let pem: string;
-  try {
-    pem = fs.readFileSync(file, 'utf8');
-  } catch {
-    return { error: `${file} cannot be read.` };
-  }
-  if (!/-----BEGIN CERTIFICATE-----/.test(pem) || !/-----BEGIN (?:RSA |EC )?PRIVATE KEY-----/.test(pem)) {
-    return { error: `${file} must hold both the certificate and its private key in PEM form.` };
-  }
-  return pem;
-}
 
 const secretStep: Step<State> = async (input, s) => {
   s.secret = await input.showInputBox({

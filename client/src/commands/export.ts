@@ -62,7 +62,8 @@ export class ExportEvidenceCommand implements Command {
       });
       try {
         const result = await this.ctx.request(Export.type, { ...params, exportId }, token);
-        this.ctx.log.info(`Exported ${result.rows} evidence row(s) as ${result.format} to ${result.file} (${result.bytes} bytes, SHA-256 ${result.sha256})`);
+        this.ctx.log.info(`Exported ${result.rows} evidence row(s) as ${result.format} to ${result.file} (${result.bytes} bytes, SHA-256 ${result.sha256})`
+          + (result.gradesFile ? `; posture grades to ${result.gradesFile}` : ''));
         return result;
       } catch (error) {
         if (token.isCancellationRequested) throw new UserCancelledError('export');
@@ -76,7 +77,8 @@ export class ExportEvidenceCommand implements Command {
   private async offerActions(result: ExportResultView): Promise<void> {
     const uri = vscode.Uri.file(result.file);
     const choice = await vscode.window.showInformationMessage(
-      `Exported ${plural(result.rows, 'evidence row')} to ${path.basename(result.file)}.`, 'Reveal', 'Open');
+      `Exported ${plural(result.rows, 'evidence row')} to ${path.basename(result.file)}`
+        + (result.gradesFile ? `, and the posture grades to ${path.basename(result.gradesFile)} beside it.` : '.'), 'Reveal', 'Open');
     if (choice === 'Reveal') await vscode.commands.executeCommand('revealFileInOS', uri);
     else if (choice === 'Open') {
       // A zip opens in the system's handler; the text formats in an editor.

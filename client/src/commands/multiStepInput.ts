@@ -16,6 +16,8 @@ export interface InputBoxOptions {
   password?: boolean;
   /** Runs on every keystroke and again on Enter; only an Error severity blocks Enter. */
   validate?: (value: string) => Validation;
+  /** Shown when the box opens: why the value was refused after Enter (a check too costly for every keystroke). */
+  message?: string;
 }
 
 export interface QuickPickOptions<T extends vscode.QuickPickItem> {
@@ -70,6 +72,7 @@ export class MultiStepInput {
       box.placeholder = o.placeholder;
       box.value = o.value ?? '';
       box.password = o.password ?? false;
+      box.validationMessage = o.message;
       box.ignoreFocusOut = true;
       box.buttons = o.step > 1 ? [vscode.QuickInputButtons.Back] : [];
       const check = (value: string): boolean => {

@@ -58,7 +58,8 @@ export interface OrgStepsOptions<S> {
 export const NONE_LABEL = 'No organization';
 export const TOP_LABEL = 'Top-level organization';
 export const NEW_PARENT_LABEL = 'Under a new parent organization...';
-const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+/** A DNS domain name (contoso.com): the organization's domain, or a tenant given by its domain. */
+export const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 /**
  * The organization prompts, in order: parent (none, top level, under an existing one, or under a new one whose name

@@ -2,9 +2,10 @@ import * as vscode from 'vscode';
 import { CredentialsUpdated, type ConnectionSummary, type RunSummary } from '../../../server/src/protocol';
 import type { Credentials } from '../credentials';
 import type { Ctx } from '../ctx';
-import { ActionableError, UserCancelledError } from '../errors';
+import { UserCancelledError } from '../errors';
 import type { SyncRunner } from '../sync';
 import type { ConnectionsNode } from '../views/connections';
+import { readCertificatePem } from './certificatePem';
 import type { Command } from './manager';
 import { showInfo } from '../notify';
 import { signInAccount } from '../signIn';
@@ -80,10 +81,6 @@ export class UpdateCredentialsCommand implements Command {
       filters: { 'PEM files': ['pem', 'crt', 'key'], 'All files': ['*'] },
     });
     if (!files?.length) throw new UserCancelledError('certificate file');
-    const pem = new TextDecoder().decode(await vscode.workspace.fs.readFile(files[0]));
-    if (!/-----BEGIN CERTIFICATE-----/.test(pem) || !/-----BEGIN (?:RSA |EC )?PRIVATE KEY-----/.test(pem)) {
-      throw new ActionableError(`${files[0].fsPath} must hold both the certificate and its private key in PEM form.`);
-    }
-    return pem;
+    return readCertificatePem(files[0]);
   }
 }

@@ -58,6 +58,7 @@ export async function writeBundle(out: Writable, ctx: ExportContext): Promise<Bu
     const controls = new Map<string, { entry: DeflatingEntry; count: number; csvHead: string; csvTail: string }>();
     let unmapped: { entry: DeflatingEntry; count: number } | undefined;
     let csv: DeflatingEntry;
+    let finished: { info: ZipEntryInfo; file: string }[];
     try {
       // Every entry's head is known before the pass (the tally was counted first), its tail after it.
       for (const c of tally.controls) {
@@ -95,12 +96,15 @@ export async function writeBundle(out: Writable, ctx: ExportContext): Promise<Bu
         ctx.progress(++done, total);
       }
       for (const t of [...controls.values(), ...(unmapped ? [unmapped] : [])]) await t.entry.write(jsonTail(t.count));
+      finished = await Promise.all(open.map(async (e) => ({ info: await e.end(), file: e.file })));
     } catch (e) {
+      // Every entry is stopped (one end() rejecting leaves the others running), and its file closed, before the
+      // `finally` below removes the directory they write into.
       for (const x of open) x.destroy();
+      await Promise.allSettled(open.map((x) => x.closed()));
       throw e;
     }
 
-    const finished = await Promise.all(open.map(async (e) => ({ info: await e.end(), file: e.file })));
     const compressed = finished.reduce((n, f) => n + f.info.compressedSize, 0) || 1;
     let copied = 0;
     for (const f of finished) {

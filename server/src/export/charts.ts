@@ -7,6 +7,7 @@
  * Classes: .lbl (text), .muted, .track (background bars, grid), .ok, .bad, .part, .none (fills), .line (stroke);
  * severities .high, .medium, .low (fills) and their legend swatches .sw.high, .sw.medium, .sw.low.
  */
+import type { SeverityCounts } from './findings';
 
 export const escapeHtml = (s: unknown): string => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const esc = escapeHtml;
@@ -37,7 +38,6 @@ export function coverageSvg(controls: ChartControl[]): string {
 }
 
 export type StatusCounts = Record<'pass' | 'fail' | 'unknown', number>;
-export type SeverityCounts = Record<'high' | 'medium' | 'low', number>;
 
 /** One part of a stacked bar: a count, its fill class, and what it counts (for the tooltip). */
 export interface Segment { n: number; cls: string; label: string }

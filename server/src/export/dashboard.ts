@@ -67,7 +67,9 @@ export function coverageHistory(
 ): CoveragePoint[] {
   const live = new Set(only.connections ?? data.connections.filter((c) => !c.deletedAt).map((c) => c.id));
   const inPeriod = (at: string) => (!only.from || at >= only.from) && (!only.to || at <= only.to);
-  const runs = data.runs.filter((r) => r.status === 'succeeded' && r.endedAt && live.has(r.connectionId) && inPeriod(r.endedAt))
+  // Every run of the connections feeds the state: at the first run of the period, a connection last synced just
+  // before it still counts with what that earlier run saw. Only runs that ended within the period become points.
+  const runs = data.runs.filter((r) => r.status === 'succeeded' && r.endedAt && live.has(r.connectionId))
     .sort((a, b) => (a.endedAt! < b.endedAt! ? -1 : a.endedAt! > b.endedAt! ? 1 : 0));
   const byConnection = new Map<string, EvidenceRecord[]>();
   for (const r of data.evidence) {
@@ -78,11 +80,11 @@ export function coverageHistory(
   }
   const latest = new Map<string, string>();
   const points: CoveragePoint[] = [];
-  const first = Math.max(0, runs.length - limit);
-  for (let i = 0; i < runs.length; i++) {
-    const run = runs[i];
+  let skip = Math.max(0, runs.filter((r) => inPeriod(r.endedAt!)).length - limit);
+  for (const run of runs) {
+    if (only.to && run.endedAt! > only.to) break;
     latest.set(run.connectionId, run.endedAt!);
-    if (i < first) continue;
+    if (!inPeriod(run.endedAt!) || skip-- > 0) continue;
     const rows: EvidenceRecord[] = [];
     for (const [conn, at] of latest) {
       for (const r of byConnection.get(conn) ?? []) if (r.observedAt <= at && r.lastSeenAt >= at) rows.push(r);

@@ -12,8 +12,6 @@ export interface FindingsBreakdown {
   bySubscription: ({ subscriptionId: string; name: string } & SeverityCounts)[];
 }
 
-export const SEVERITIES: readonly Severity[] = ['high', 'medium', 'low'];
-
 const zero = (): SeverityCounts => ({ high: 0, medium: 0, low: 0 });
 
 /** Counters only: add each row of a pass over the evidence, then read the breakdown. */

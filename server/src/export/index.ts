@@ -65,7 +65,8 @@ export async function exportEvidence(data: StoreData, o: ExportOptions): Promise
   const scope = resolveScope(src, o.scope ?? {});
   const t = tally(src, scope);
   const now = o.now ?? new Date();
-  const grades = o.grades ? computeExportGrades(data, scope, { now, ...o.grades }) : undefined;
+  // JSON Lines is one evidence row a line, with no place for grades: they are not computed for it.
+  const grades = o.grades && o.format !== 'jsonl' ? computeExportGrades(data, scope, { now, ...o.grades }) : undefined;
   const ctx: ExportContext = {
     src, scope, tally: t, exportedAt: now.toISOString(), grades,
     progress: (done, total) => {
@@ -86,7 +87,7 @@ export async function exportEvidence(data: StoreData, o: ExportOptions): Promise
     return sink.end();
   });
   const { sha256, bytes } = written ?? await hashFile(o.out);
-  // CSV is one table per file: the grades go beside it.
+  // CSV is one table per file: the grades go beside it (X.grades.csv, replaced like X.csv; the result names it).
   const gradesFile = grades && o.format === 'csv' ? gradesCsvPath(o.out) : undefined;
   if (gradesFile) await writeAtomically(gradesFile, async (stream) => { const sink = new TextSink(stream); await sink.write(gradesCsv(grades!)); return sink.end(); });
   return { file: o.out, format: o.format, rows: t.rows, bytes, sha256, scope, ...(gradesFile ? { gradesFile } : {}) };

@@ -39,7 +39,7 @@ export class TextSink {
     await this.flush();
     this.hash.update(chunk);
     this.bytes += chunk.length;
-    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+    await writeChunk(this.stream, chunk);
   }
 
   private async flush(): Promise<void> {
@@ -49,8 +49,7 @@ export class TextSink {
     this.pendingLength = 0;
     this.hash.update(buf);
     this.bytes += buf.length;
-    // `once` rejects if the stream errors while we wait, so a failed disk ends the export instead of hanging it.
-    if (!this.stream.write(buf)) await once(this.stream, 'drain');
+    await writeChunk(this.stream, buf);
   }
 
   /** Flushes and ends the stream; resolves with the SHA-256 (hex) and size of everything written. */
@@ -59,6 +58,29 @@ export class TextSink {
     this.stream.end();
     return { sha256: this.hash.digest('hex'), bytes: this.bytes };
   }
+}
+
+/**
+ * Writes `chunk` to `stream`, waiting for 'drain' when its buffer is full. A failed output ends the export instead of
+ * hanging or corrupting it: an error the stream already had (ENOSPC while nobody was waiting) is thrown before the
+ * write (a destroyed stream would otherwise take the bytes silently), and the wait for 'drain' also ends, with an
+ * error, when the stream errors or closes first.
+ */
+export async function writeChunk(stream: Writable, chunk: Buffer): Promise<void> {
+  if (stream.errored) throw stream.errored;
+  if (stream.destroyed || stream.writableEnded) throw new Error('The export output was closed before the export was written.');
+  if (stream.write(chunk)) return;
+  await new Promise<void>((resolve, reject) => {
+    const settle = (e?: Error | null) => {
+      stream.off('drain', onDrain).off('error', onError).off('close', onClose);
+      if (e) reject(e);
+      else resolve();
+    };
+    const onDrain = () => settle();
+    const onError = (e: Error) => settle(e);
+    const onClose = () => settle(stream.errored ?? new Error('The export output was closed before the export was written.'));
+    stream.on('drain', onDrain).on('error', onError).on('close', onClose);
+  });
 }
 
 /**
@@ -71,11 +93,17 @@ export async function writeAtomically<T>(file: string, produce: (stream: Writabl
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   // flush: fsync before close, so the rename never publishes a file whose bytes are still only in the page cache.
   const stream = createWriteStream(tmp, { flags: 'wx', mode: 0o600, flush: true });
+  // Listened to for the stream's whole life (`once` below listens only until 'open'): an error (ENOSPC) while the
+  // producer awaits something else must not be an uncaught 'error' that ends the daemon; writeChunk throws it.
+  let failed: Error | undefined;
+  stream.on('error', (e) => { failed ??= e; });
   try {
     await once(stream, 'open');
     const result = await produce(stream);
     if (!stream.writableEnded) stream.end();
     if (!stream.closed) await once(stream, 'close');
+    // An error after the last write (or in the final fsync) must not publish a truncated file.
+    if (failed ?? stream.errored) throw failed ?? stream.errored;
     await fs.rename(tmp, file);
     return result;
   } catch (e) {

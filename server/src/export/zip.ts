@@ -12,6 +12,7 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
+import { writeChunk } from './sink';
 
 /** What the central directory and the manifest need of an entry. */
 export interface ZipEntryInfo {
@@ -77,9 +78,14 @@ export class DeflatingEntry {
     return { name: this.name, crc32: this.crc, size: this.size, sha256: this.hash.digest('hex'), compressedSize };
   }
 
-  /** Stops the entry after a failure (its file is the caller's to remove). */
+  /** Stops the entry after a failure (its file is the caller's to remove, once `closed` resolves). */
   destroy(): void {
     this.deflate.destroy();
+  }
+
+  /** Resolves when the entry's pipeline is over, ended or failed, its file closed. */
+  async closed(): Promise<void> {
+    await this.done.catch(() => undefined);
   }
 }
 
@@ -89,9 +95,12 @@ export class ZipWriter {
   private entries = 0;
   private readonly central: Buffer[] = [];
   private readonly dos: { date: number; time: number };
+  /** The first error of `out`: kept (so an error while we await something else is no uncaught 'error'), then thrown. */
+  private failed: Error | undefined;
 
   constructor(private readonly out: Writable, mtime: Date, private readonly level: number) {
     this.dos = dosDateTime(mtime);
+    out.on('error', (e) => { this.failed ??= e; });
   }
 
   /** Adds an entry produced by a DeflatingEntry, copying its compressed file; `onBytes` counts the copy. */
@@ -161,8 +170,9 @@ export class ZipWriter {
   }
 
   private async write(b: Buffer): Promise<void> {
+    if (this.failed) throw this.failed;
     this.offset += b.length;
-    if (!this.out.write(b)) await once(this.out, 'drain');
+    await writeChunk(this.out, b);
   }
 }
 

@@ -76,7 +76,6 @@ export class LintDocuments {
     this.relintOpen();
   }
 
-  /** The synced tenants' roles changed (a sync): every open document is linted again. */
   /** The client went away: no lint is left pending to publish to a closed connection. */
   dispose(): void {
     this.disposed = true;
@@ -84,6 +83,7 @@ export class LintDocuments {
     this.pending.clear();
   }
 
+  /** The synced tenants' roles changed (a sync): every open document is linted again. */
   tenantChanged(): void {
     if (this.disposed) return;
     this.relintOpen();

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, env, note, waitFor } from './helpers';
+import { api, env, note, scenario, waitFor } from './helpers';
 
 const ROLE = `{
   "Name": "Storage reader (e2e)",
@@ -93,12 +93,17 @@ export function registerLintTests(): void {
       const diag = await waitFor(() => rampartDiagnostics(uri).find((d) => codeOf(d) === 'RP006'), { message: 'the RP006 diagnostic', timeout: 20_000 });
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diag.range);
       note(`code actions: ${actions.map((a) => a.title).join(' | ')}`);
-      // The synced subscriptions when this window synced the sample tenant, else a placeholder to fill in.
-      const fix = actions.find((a) => a.title.startsWith('Narrow to'));
-      assert.ok(fix?.edit, 'a narrowing fix with an edit');
+      // The sync suite synced the sample tenant before this one: its subscriptions are offered by name, not the
+      // placeholder (code-actions.ts narrowScope: "Narrow to subscription '<name>' (<id>)").
+      const production = scenario().subscriptions.find((x) => x.displayName === 'Contoso Production');
+      assert.ok(production, 'the sample tenant has Contoso Production');
+      const title = `Narrow to subscription 'Contoso Production' (${production.id})`;
+      assert.ok(!actions.some((a) => a.title.includes('{subscriptionId}')), 'no placeholder once the tenant is synced');
+      const fix = actions.find((a) => a.title === title);
+      assert.ok(fix?.edit, `a fix titled "${title}" with an edit`);
       assert.ok(await vscode.workspace.applyEdit(fix.edit));
       assert.doesNotMatch(doc.getText(), /managementGroups/);
-      assert.match(JSON.parse(doc.getText()).AssignableScopes[0], /^\/subscriptions\/[^/]+$/);
+      assert.deepEqual(JSON.parse(doc.getText()).AssignableScopes, [`/subscriptions/${production.id}`]);
       await waitFor(() => !rampartDiagnostics(uri).some((d) => codeOf(d) === 'RP006'), { message: 'the RP006 diagnostic to go away', timeout: 20_000 });
     });
 
