@@ -5,6 +5,9 @@ import * as path from 'node:path';
 import { auditRowHash } from '../../server/src/core/audit';
 import { EVIDENCE_JSON_SCHEMA, type ExportFormat, ExportScopeError, exportEvidence, verifyBundle } from '../../server/src/export';
 import { csvCell } from '../../server/src/export/csv';
+import { auditExport } from '../../server/src/export/audit';
+import { SEGMENT_DIR } from '../../server/src/store/segmented-file';
+import { Store } from '../../server/src/store/store';
 import { uuidV5 } from '../../server/src/export/uuid';
 import type { StoreData } from '../../server/src/store/schema';
 import { parseCsv, rezip, sha256, unzip, validate } from '../fixtures/export/helpers';
@@ -48,6 +51,18 @@ describe('export', () => {
     doc.evidence[0].status = 'maybe';
     delete doc.evidence[1].fingerprint;
     assert.equal(validate(doc, schema).length, 2);
+  });
+
+  it('the export\'s audit row is a commit of rampart.json alone: no segment is rewritten', async () => {
+    const store = await Store.open(path.join(dir, 'store'));
+    await store.update((d) => { d.evidence = data.evidence; d.connections = data.connections; });
+    const segments = async () => (await fs.readdir(path.join(store.dir, SEGMENT_DIR))).sort();
+    const before = await segments();
+    assert.ok(before.length >= 2, 'a segment per connection');
+    const r = await exportEvidence(store.data, { format: 'json', out: out('audited.json'), now: NOW, scope: {} });
+    await auditExport(store, NOW, r, 'cli');
+    assert.equal(store.data.audit.at(-1)?.action, 'export');
+    assert.deepEqual(await segments(), before);
   });
 
   it('JSON Lines: every line is one evidence row of the schema', async () => {

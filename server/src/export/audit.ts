@@ -10,5 +10,5 @@ export async function auditExport(store: Store, at: Date, result: ExportResult, 
     format: result.format, file: path.basename(result.file), rows: result.rows, bytes: result.bytes, sha256: result.sha256,
     framework: s.framework, connections: s.connections.map((c) => c.id), controls: s.controls,
     assessment: s.assessment?.id, from: s.from, to: s.to, via,
-  }));
+  }), { rows: [] }); // an audit row only: no segment is rewritten
 }
