@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { jwtClaims } from '../../server/src/util/jwt';
 import { resolveCloud } from '../../server/src/azure/clouds';
 import type { AccessTokenParams, AccessTokenResult, CloudConfig } from '../../server/src/protocol';
 import { ActionableError, UserCancelledError } from './errors';
@@ -44,11 +45,6 @@ export async function answerAccessToken(p: AccessTokenParams, log: Log): Promise
 
 /** The JWT's exp claim; a token that is not a JWT is taken as good for five minutes (the daemon asks again after). */
 function expiryOf(token: string): number {
-  try {
-    const exp = (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown }).exp;
-    if (typeof exp === 'number') return exp * 1000;
-  } catch {
-    // not a JWT
-  }
-  return Date.now() + 5 * 60_000;
+  const exp = jwtClaims(token)?.exp;
+  return typeof exp === 'number' ? exp * 1000 : Date.now() + 5 * 60_000;
 }

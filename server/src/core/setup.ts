@@ -4,6 +4,7 @@
  * the connector holds more than it needs: anything beyond Reader and Security Reader (or Rampart's own read-only
  * role), and above all any role that can write, delete or act.
  */
+import { stringClaim } from '../util/jwt';
 import type { ConnectionStatus, SetupReport } from '../protocol';
 import { resolveCloud } from '../azure/clouds';
 import type { AzureSession, AzureSessionFactory } from '../azure/clients';
@@ -159,10 +160,5 @@ function isForbidden(e: unknown): boolean {
 
 /** The `oid` claim of an access token (the principal's object id); undefined when it cannot be read. */
 export function objectIdOf(accessToken: string): string | undefined {
-  try {
-    const payload = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { oid?: unknown };
-    return typeof payload.oid === 'string' ? payload.oid : undefined;
-  } catch {
-    return undefined;
-  }
+  return stringClaim(accessToken, 'oid');
 }

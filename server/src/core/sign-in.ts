@@ -12,6 +12,7 @@ import { SyncError } from '../azure/errors';
 import type { Connection, RequestType } from 'vscode-languageserver';
 import { type AccessTokenParams, type AccessTokenResult, GetAccessToken } from '../protocol';
 import type { ConnectionRecord } from '../store/schema';
+import { stringClaim } from '../util/jwt';
 import { redact, registerSecret } from '../util/redact';
 import type { CredentialSource } from './credentials';
 
@@ -181,21 +182,13 @@ export function azureCliError(c: ConnectionRecord, error: unknown): SyncError {
  * evidence for) the wrong directory. Only checked when the connection names its tenant by GUID.
  */
 function checkedToken(c: ConnectionRecord, t: AccessToken, source: string, fix: string): AccessToken {
-  const tid = tenantOf(t.token);
+  const tid = stringClaim(t.token, 'tid');
   if (/^[0-9a-f-]{36}$/i.test(c.tenantId) && tid && tid.toLowerCase() !== c.tenantId.toLowerCase()) {
     throw new SyncError('wrong-tenant', `Connection '${c.name}' is for tenant ${c.tenantId}, but ${source} gave a token of tenant ${tid}: ${fix}.`);
   }
   return t;
 }
 
-function tenantOf(jwt: string): string | undefined {
-  try {
-    const claims = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { tid?: unknown };
-    return typeof claims.tid === 'string' ? claims.tid : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function firstLine(e: unknown): string {
   const text = redact(e instanceof Error ? e.message : String(e)).split('\n')[0].replace(/[.\s]+$/, '');
