@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as P from '../../server/src/protocol';
 import { endpointFor } from '../../server/src/host/endpoint';
-import { DAEMON_ERRORS_LOG, DAEMON_LOG, LOCK_FILE, PREVIOUS_DAEMON_LOG } from '../../server/src/host/lock';
+import { DAEMON_ERRORS_LOG, DAEMON_LOG, LOCK_FILE, PREVIOUS_DAEMON_LOG, acquireLock } from '../../server/src/host/lock';
 import { SEGMENT_DIR } from '../../server/src/store/segmented-file';
 import { DaemonStartError, connectOrStart } from '../../server/src/host/connect';
 import { startEmulator, type EmulatorHandle } from '../emulator/emulator';
@@ -209,7 +209,7 @@ describe('one daemon for all windows (real processes)', function () {
     assert.notEqual(pid2, pid);
     assert.equal(JSON.parse(await fs.readFile(lockFile, 'utf8')).version, current);
     assert.ok(lines.some((l) => l.includes(`The Rampart daemon (pid ${pid}) is version 0.0.1, older than this window's ${current}: asking it to exit`)), lines.join('\n'));
-    await until(`pid ${pid} to exit`, () => { try { process.kill(pid, 0); return false; } catch { return true; } });
+    await until(`pid ${pid} to exit`, () => !isAliveNow(pid));
   });
 
   it('the socket and its folder are the user\'s only', async function () {
@@ -236,7 +236,7 @@ describe('one daemon for all windows (real processes)', function () {
     const theirs = { pid: process.pid, kind: 'daemon', socket: endpoint, startedAt: new Date().toISOString(), token: 'theirs' };
     await fs.writeFile(path.join(store, LOCK_FILE), JSON.stringify(theirs));
     process.kill(pid, 'SIGTERM');
-    await until(`pid ${pid} to exit`, () => { try { process.kill(pid, 0); return false; } catch { return true; } });
+    await until(`pid ${pid} to exit`, () => !isAliveNow(pid));
     assert.ok((await fs.lstat(endpoint)).isSocket(), 'the socket is left for the holder');
     assert.equal(JSON.parse(await fs.readFile(path.join(store, LOCK_FILE), 'utf8')).token, 'theirs');
     await fs.rm(path.join(store, LOCK_FILE));
@@ -264,6 +264,31 @@ describe('one daemon for all windows (real processes)', function () {
     } finally {
       await fs.rm(sockets, { recursive: true, force: true });
       await fs.rm(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('a daemon a window started exits its idle time after the last client left, removing its lock and socket', async function () {
+    if (process.platform === 'win32') this.skip();
+    const socket = await connectOrStart({ storeDir: store, serverModule: SERVER, env: ENV, idleExitMs: 1_000 });
+    const pid = await daemonPid(store);
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.ok(isAliveNow(pid), 'a connected client keeps it running past its idle time');
+    socket.destroy();
+    await until(`pid ${pid} to exit`, () => !isAliveNow(pid));
+    await assert.rejects(fs.stat(path.join(store, LOCK_FILE)), /ENOENT/);
+    await assert.rejects(fs.lstat(endpointFor(store)), /ENOENT/);
+    assert.match(await fs.readFile(path.join(store, DAEMON_LOG), 'utf8'), /daemon exiting: no client for 1000 ms/);
+  });
+
+  it('a window that waited too long for a CLI command holding the store says so', async () => {
+    // This test process plays the rampart command holding the store.
+    const held = await acquireLock(store, { kind: 'cli' });
+    assert.ok(held.acquired);
+    try {
+      await assert.rejects(connectOrStart({ storeDir: store, serverModule: SERVER, env: ENV, timeoutMs: 500 }),
+        new RegExp(`A rampart command \\(pid ${process.pid}\\) is still working on the store .*Restart Daemon`));
+    } finally {
+      held.lock.release();
     }
   });
 
@@ -296,4 +321,8 @@ async function listing(dir: string): Promise<string[]> {
     if (st.isFile() && name !== DAEMON_LOG) out.push(`${name} ${st.size} ${st.mtimeMs}`);
   }
   return out;
+}
+
+function isAliveNow(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
 }

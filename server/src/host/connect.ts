@@ -70,7 +70,12 @@ export async function connectOrStart(o: StartDaemonOptions): Promise<net.Socket>
       });
       o.log?.(`Started the Rampart daemon (pid ${started.pid}) for ${o.storeDir}`);
     }
-    if (Date.now() > deadline) throw new DaemonStartError(`No Rampart daemon answered for ${o.storeDir} in time${lastExit ? ` (${lastExit})` : ''}; see ${path.join(o.storeDir, DAEMON_LOG)}.`);
+    if (Date.now() > deadline) {
+      if (holder?.kind === 'cli') {
+        throw new DaemonStartError(`A rampart command (pid ${holder.pid}) is still working on the store ${o.storeDir}; Rampart starts once it has finished: run 'Rampart: Restart Daemon' then.`);
+      }
+      throw new DaemonStartError(`No Rampart daemon answered for ${o.storeDir} in time${lastExit ? ` (${lastExit})` : ''}; see ${path.join(o.storeDir, DAEMON_LOG)}.`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
