@@ -66,11 +66,14 @@ async function main(): Promise<void> {
     rmSync(store, { recursive: true, force: true });
   }
 
-  // The former design: every window its own daemon (one client each, over stdio).
-  const store = mkdtempSync(path.join(os.tmpdir(), 'rampart-bench-one-'));
+  // The former design: every window its own daemon (one client each, over stdio). Each on its own empty store: a
+  // daemon holds its store's lock, which is what the former design lacked.
+  const stores: string[] = [];
   const children: ChildProcess[] = [];
   let perWindowRss = 0;
   for (let w = 0; w < WINDOWS; w++) {
+    const store = mkdtempSync(path.join(os.tmpdir(), 'rampart-bench-one-'));
+    stores.push(store);
     const child = spawn(process.execPath, [server, '--store', store, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
     children.push(child);
     const c = await initialize(child.stdout!, child.stdin!);
@@ -78,7 +81,7 @@ async function main(): Promise<void> {
     c.dispose();
   }
   for (const c of children) c.kill();
-  rmSync(store, { recursive: true, force: true });
+  for (const store of stores) rmSync(store, { recursive: true, force: true });
 
   console.log(`${WINDOWS} windows, ${ROUNDS} rounds, empty store`);
   console.log(`first window (starts the daemon): median ${median(first).toFixed(0)} ms`);

@@ -139,6 +139,10 @@ describe('one daemon for all windows (real processes)', function () {
     const second = await run(SERVER, ['--store', store, '--listen']);
     assert.equal(second.code, 3, second.out);
     assert.match(second.out, new RegExp(`Another Rampart daemon \\(pid ${pid}\\) already serves`));
+    // One client over stdio (what benchmarks run) holds the lock too: it never writes beside the daemon.
+    const stdio = await run(SERVER, ['--store', store, '--stdio']);
+    assert.equal(stdio.code, 3, stdio.out);
+    assert.match(stdio.out, /already serves/);
     const headless = await rampart(['daemon', '--store', store]);
     assert.equal(headless.code, 1, headless.out);
     assert.match(headless.out, /already serves/);
