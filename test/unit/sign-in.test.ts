@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { CloudConfigError, resolveCloud } from '../../server/src/azure/clouds';
 import { CREDENTIAL_ERRORS } from '../../server/src/azure/errors';
 import { ValidationError, validateNewConnection } from '../../server/src/core/connections';
-import { azureCliError } from '../../server/src/core/sign-in';
+import { ClientTokenCredential, azureCliError } from '../../server/src/core/sign-in';
 import type { NewConnection } from '../../server/src/protocol';
 import type { ConnectionRecord } from '../../server/src/store/schema';
 
@@ -47,5 +47,25 @@ describe('sign-in: interactive connections', () => {
     assert.equal(other.code, 'not-signed-in');
     assert.match(other.message, /failed \(ERROR: The command failed with an unexpected error\): run 'az login --tenant/);
     assert.doesNotMatch(other.message, /Traceback/);
+  });
+});
+
+describe('sign-in: one token per scope for a sync', () => {
+  const jwt = (claims: object) => `h.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.s`;
+  it('callers that find the same expiring token share one refresh', async () => {
+    let asked = 0;
+    const c = { id: 'c1', name: 'Me', tenantId: TENANT, credentialKind: 'microsoft-account', cloud: { name: 'AzureCloud' } } as ConnectionRecord;
+    const cred = new ClientTokenCredential(c, async () => {
+      asked++;
+      // The first token expires within the refresh margin; the next ones are good for an hour.
+      const expires = Date.now() + (asked === 1 ? 60_000 : 3_600_000);
+      return { token: jwt({ tid: TENANT }), expiresOnTimestamp: expires };
+    });
+    const scope = 'https://management.azure.com/.default';
+    await cred.getToken(scope);
+    await Promise.all(Array.from({ length: 6 }, () => cred.getToken(scope)));
+    assert.equal(asked, 2, 'the first token, then one refresh for six callers');
+    await cred.getToken(scope);
+    assert.equal(asked, 2, 'the refreshed token is used while good');
   });
 });

@@ -90,7 +90,12 @@ abstract class SharedTokenCredential implements TokenCredential {
     const key = typeof scopes === 'string' ? scopes : scopes.join(' ');
     const cached = this.tokens.get(key);
     if (cached) {
-      return cached.then((t) => (t.expiresOnTimestamp - Date.now() > REFRESH_MARGIN_MS ? t : this.fetch(key, scopes, options)));
+      return cached.then((t) => {
+        if (t.expiresOnTimestamp - Date.now() > REFRESH_MARGIN_MS) return t;
+        // Callers that found the same expiring token share one refresh (for az: one process, not one each).
+        const current = this.tokens.get(key);
+        return current && current !== cached ? current : this.fetch(key, scopes, options);
+      });
     }
     return this.fetch(key, scopes, options);
   }
