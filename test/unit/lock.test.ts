@@ -87,6 +87,18 @@ describe('store lock', () => {
     }
   });
 
+  it('takes over a stale lock even when a taker died mid-takeover, leaving its guard behind', async function () {
+    this.timeout(15_000);
+    await fs.writeFile(path.join(dir, LOCK_FILE), JSON.stringify({ pid: deadPid(), kind: 'daemon', startedAt: '', token: 'old' }));
+    // The guard of a takeover begun 8 s ago by a process that died: it counts as abandoned 10 s after it was made.
+    const guard = path.join(dir, `${LOCK_FILE}.takeover`);
+    await fs.writeFile(guard, '');
+    const made = new Date(Date.now() - 8_000);
+    await fs.utimes(guard, made, made);
+    const r = await acquireLock(dir, { kind: 'cli' });
+    assert.ok(r.acquired);
+  });
+
   it('takes over an unreadable lock', async () => {
     await fs.writeFile(path.join(dir, LOCK_FILE), '{"pid":');
     assert.ok((await acquireLock(dir, { kind: 'cli' })).acquired);

@@ -139,7 +139,9 @@ export async function acquireLock(storeDir: string, what: LockClaim): Promise<Ac
     pid: process.pid, process: processIdentity(process.pid), ...what,
     startedAt: new Date().toISOString(), token: randomBytes(8).toString('hex'),
   };
-  for (let attempt = 0; attempt < 50; attempt++) {
+  // Long enough to outlast a takeover guard left by a process that died mid-takeover (cleared after TAKEOVER_STALE_MS).
+  const deadline = Date.now() + TAKEOVER_STALE_MS + 5_000;
+  while (Date.now() < deadline) {
     if (await createExclusive(file, info)) return { acquired: true, lock: new HeldLock(file, info) };
     const holder = await readLock(file);
     if (holder && holderAlive(holder)) return { acquired: false, holder };
