@@ -7,11 +7,7 @@ import { Organizations } from '../core/organizations';
 import type { RampartService } from '../core/service';
 import { systemClock } from '../util/clock';
 import { type CliValues, UsageError } from './args';
-import { FRAMEWORKS } from '../evidence/catalog';
-
-function frameworkTitle(id: string): string {
-  return FRAMEWORKS.find((f) => f.id === id)?.title ?? id;
-}
+import { frameworkTitle } from '../evidence/catalog';
 
 export function organizationsOf(service: RampartService): Organizations {
   return Organizations.of(service, systemClock);

@@ -94,3 +94,8 @@ export const EVIDENCE_CATALOG: CatalogEvidenceType[] = [
 ];
 
 export const DEFAULT_FRAMEWORK = 'soc2';
+
+/** A framework's title ('SOC 2 (Trust Services Criteria)'); the id itself when it is not in the catalog. */
+export function frameworkTitle(id: string): string {
+  return FRAMEWORKS.find((f) => f.id === id)?.title ?? id;
+}

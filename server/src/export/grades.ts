@@ -5,7 +5,7 @@
  * JSON carries it as `grades`, CSV as a second file beside the first, the bundle as grades.json and a section of
  * index.html, OSCAL as one observation per grade.
  */
-import { FRAMEWORKS } from '../evidence/catalog';
+import { frameworkTitle } from '../evidence/catalog';
 import { DEFAULT_STALE_AFTER_MS } from '../evidence/coverage';
 import type { Grade } from '../evidence/grade';
 import { connectionsUnder, organizationsOf, postureOf, rowsByConnection } from '../evidence/organizations';
@@ -86,7 +86,7 @@ export function computeExportGrades(data: StoreData, scope: ExportScope, o: Grad
   }
   organizations.sort((a, b) => a.path.join('\u0000').localeCompare(b.path.join('\u0000')));
   return {
-    schema: GRADES_SCHEMA, framework: scope.framework, frameworkTitle: FRAMEWORKS.find((f) => f.id === scope.framework)?.title ?? scope.framework,
+    schema: GRADES_SCHEMA, framework: scope.framework, frameworkTitle: frameworkTitle(scope.framework),
     asOf: o.now.toISOString(), gracePeriodDays: rollup.gracePeriodDays,
     overall: { ...exportGrade(overall), connections: scoped.map((c) => c.id) }, organizations,
   };
