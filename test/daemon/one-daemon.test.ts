@@ -168,6 +168,9 @@ describe('one daemon for all windows (real processes)', function () {
     const status = await rampart(['status', '--store', store]);
     assert.equal(status.code, 0, status.out);
     assert.match(status.out, /Only/);
+    const unknown = await rampart(['sync', '--store', store, '--connection', 'Nope']);
+    assert.equal(unknown.code, 1, unknown.out);
+    assert.match(unknown.out, /No connection 'Nope'\. Known: .*Only/);
     assert.equal(await daemonPid(store), pid);
   });
 

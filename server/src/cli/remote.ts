@@ -37,14 +37,8 @@ export async function connectDaemon(holder: LockInfo, storeDir: string, onProgre
 
 /** `rampart sync` through the daemon: the same lines as a sync in-process. */
 export async function remoteSync(d: RemoteDaemon, connection: string | undefined): Promise<number> {
-  let connectionId: string | undefined;
-  if (connection) {
-    const all = await d.client.sendRequest(P.ListConnections.type);
-    const c = all.find((x) => x.id === connection || x.name === connection);
-    if (!c) throw new Error(`No connection '${connection}'. Known: ${all.map((x) => x.name).join(', ') || 'none'}.`);
-    connectionId = c.id;
-  }
-  const runs = await d.client.sendRequest(P.Sync.type, { connectionId });
+  // The daemon takes a name or an id, and names the known ones when neither matches.
+  const runs = await d.client.sendRequest(P.Sync.type, { connectionId: connection });
   return report(d, runs);
 }
 
